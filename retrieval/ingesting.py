@@ -1,0 +1,194 @@
+"""Ingest page files and JSON Lines into the store: idempotent, incremental, atomic, kind to bad input.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "page.txt").write_text("标题\\n\\n本报讯 内容。", encoding="utf-8")
+>>> report = ingest([folder], folder / "news.db")
+>>> report.count("new"), report.articles, report.paragraphs
+(1, 1, 1)
+>>> ingest([folder], folder / "news.db").count("unchanged")
+1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import tokenizing
+from .errors import BadInput, BadLine
+from .models import Article
+from .pages import parse_jsonl, parse_page
+from .store import Store, head_text, token_key
+
+SUFFIXES = (".txt", ".jsonl")
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What became of one file: new, changed, unchanged, removed or failed (with the reason)."""
+
+    path: str
+    status: str
+    reason: str = ""
+    encoding: str = ""
+    articles: int = 0
+    bad_lines: tuple[BadLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """The outcome of one ingest run, with the store's totals after it."""
+
+    files: tuple[FileReport, ...]
+    articles: int
+    paragraphs: int
+    segmented: int
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(1 for report in self.files if report.status == status)
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(report.status in ("new", "changed", "removed") for report in self.files)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Text and the encoding that read it; raises BadInput for empty, binary or undecodable data."""
+    if not data.strip():
+        raise BadInput("empty file")
+    if b"\x00" in data:
+        raise BadInput("binary file (NUL bytes)")
+    for encoding in ENCODINGS:
+        if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
+            continue  # utf-8 would keep the BOM as text
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+        if controls > len(text) // 100:
+            raise BadInput("binary file (control characters)")
+        return text, encoding
+    raise BadInput(f"not text in {', '.join(ENCODINGS)}")
+
+
+def parse_file(text: str, name: str) -> tuple[list[Article], list[BadLine]]:
+    """Articles of one decoded file, by its suffix."""
+    if name.lower().endswith(".jsonl"):
+        return parse_jsonl(text, name)
+    return parse_page(text, name), []
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Path], list[FileReport]]:
+    """(file, display name) pairs under ``paths``, the folders searched, and reports for missing paths."""
+    files: list[tuple[Path, str]] = []
+    roots: list[Path] = []
+    missing: list[FileReport] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            root = path.resolve()
+            roots.append(root)
+            for found in sorted(root.rglob("*")):
+                relative = found.relative_to(root)
+                if found.is_file() and found.suffix.lower() in SUFFIXES and not any(
+                        part.startswith(".") for part in relative.parts):
+                    files.append((found, relative.as_posix()))
+        elif path.is_file():
+            files.append((path.resolve(), path.name))
+        else:
+            missing.append(FileReport(str(given), "failed", "not found"))
+    return files, roots, missing
+
+
+def ingest(paths: Sequence[str | Path], db_path: str | Path,
+           tokenize: Callable[[str], list[str]] = tokenizing.tokenize,
+           token_version: str | None = None,
+           progress: Callable[[Iterable[tuple[Path, str]]], Iterable[tuple[Path, str]]] | None = None,
+           ) -> IngestReport:
+    """Bring the store in line with the files under ``paths`` in one transaction.
+
+    Unchanged files (same sha256) are not parsed again; paragraph texts already
+    segmented are not segmented again. A bad file is reported and skipped, and
+    whatever it held before stays. Raises StoreError if the database cannot be used.
+    """
+    started = time.perf_counter()
+    version = token_version or tokenizing.version()
+    store = Store(db_path)
+    try:
+        files, roots, reports = discover(paths)
+        known = store.sources()
+        seen: set[str] = set()
+        segmented = 0
+        with store.transaction():
+            for path, name in (progress(files) if progress else files):
+                key = str(path)
+                seen.add(key)
+                report, new_texts = _ingest_file(store, path, name, known.get(key))
+                reports.append(report)
+                if new_texts:
+                    segmented += _segment(store, new_texts, version, tokenize)
+            for key, row in known.items():
+                if key not in seen and any(Path(key).is_relative_to(root) for root in roots) and not Path(key).exists():
+                    store.remove_source(key)
+                    reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
+            store.prune_tokens()
+        counts = store.counts()
+    finally:
+        store.close()
+    return IngestReport(tuple(reports), counts["articles"], counts["paragraphs"], segmented,
+                        time.perf_counter() - started)
+
+
+def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tuple[FileReport, list[str]]:
+    """Store one file's articles; returns its report and the texts it added."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        store.mark_failed(str(path), name, f"cannot read: {error.strerror or error}")
+        return FileReport(name, "failed", f"cannot read: {error.strerror or error}"), []
+    sha256 = hashlib.sha256(data).hexdigest()
+    if known and known["sha256"] == sha256 and known["status"] == "ok":
+        return FileReport(name, "unchanged", encoding=known["encoding"], articles=known["articles"] or 0), []
+    try:
+        text, encoding = decode(data, name)
+        articles, bad_lines = parse_file(text, name)
+        if not articles:
+            raise BadInput("no articles found" + (f" ({len(bad_lines)} bad lines)" if bad_lines else ""))
+        clashes = {aid: owner for aid, owner in store.article_owners([a.id for a in articles]).items()
+                   if owner != str(path)}
+        if clashes:
+            first = next(iter(clashes))
+            raise BadInput(f"article id {first!r} is already used by {Path(clashes[first]).name}")
+    except BadInput as error:
+        store.mark_failed(str(path), name, str(error))
+        return FileReport(name, "failed", str(error)), []
+    status = "changed" if known and known["sha256"] else "new"
+    count, _ = store.replace_source(str(path), name, sha256, len(data), encoding, articles)
+    texts = [text for article in articles for text in (head_text(article), *article.paragraphs)]
+    return FileReport(name, status, encoding=encoding, articles=count, bad_lines=tuple(bad_lines)), texts
+
+
+def _segment(store: Store, texts: list[str], version: str, tokenize: Callable[[str], list[str]]) -> int:
+    """Tokenize the texts the cache does not hold yet; returns how many were segmented."""
+    keyed = {token_key(text): text for text in texts}
+    cached = store.cached_keys(list(keyed), version)
+    missing = [key for key in keyed if key not in cached]
+    store.add_tokens(((key, " ".join(tokenize(keyed[key]))) for key in missing), version)
+    return len(missing)
+
+
+def segment_missing(store: Store, version: str | None = None,
+                    tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> int:
+    """Segment every stored text whose tokens are not cached for this tokenizer version (after an upgrade)."""
+    version = version or tokenizing.version()
+    with store.transaction():
+        missing = store.texts_without_tokens(version)
+        store.add_tokens(((key, " ".join(tokenize(text))) for key, text in missing), version)
+    return len(missing)

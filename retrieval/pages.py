@@ -1,0 +1,298 @@
+"""Parse raw text dumps of newspaper pages (and JSON Lines corpora) into articles.
+
+Pure functions, no I/O. A page dump is the text of one printed page in reading
+order: articles run together, headlines are short lines, bylines start with ■ or
+a role (记者, 通讯员, 实习生, 摄影, 文/图 …), column breaks cut sentences into two
+blocks, and page headers, column labels, adverts and the weather sit among the
+articles. The rules below follow that structure, not any one page's strings.
+
+>>> items = parse_page("市委召开会议\\n\\n■记者 张三\\n\\n本报讯 昨天,会议召开。", "2025-12-18.txt")
+>>> items[0].headline, items[0].byline, items[0].date, items[0].paragraphs
+('市委召开会议', '记者 张三', '2025-12-18', ('本报讯 昨天,会议召开。',))
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+
+from .errors import BadLine
+from .models import KINDS, Article
+
+# A sentence (and so a paragraph) can only end on these; closing quotes and
+# brackets may follow them ("……说。”").
+_TERMINAL = "。！？!?…；;：:"
+_CLOSERS = "”’」』）)》〉】\"'"
+# Longest line still taken for a headline-like line; body lines are longer or punctuated.
+_SHORT = 32
+
+_CJK = r"\u3400-\u9fff"
+_NAME = rf"[{_CJK}·•]{{2,6}}"
+_ROLE = r"(?:本报|见习|特约|首席)?(?:记者|通讯员|实习生|摄影|摄像|编辑|作者)|文\s*[/／]\s*图|图\s*[/／]\s*文|文|图"
+# A byline is roles and names only: "■记者 胡佳英", "通讯员 曹金凤 查放", "■言成声", "文/图 李四".
+_BYLINE = re.compile(
+    rf"^(?:■\s*)?(?:(?:{_ROLE})\s*[:：]?\s*)?{_NAME}(?:\s*[、,，\s]\s*(?:(?:{_ROLE})\s*[:：]?\s*)?{_NAME})*\s*(?:摄)?$"
+)
+_ROLE_START = re.compile(rf"^(?:■|(?:{_ROLE})\s*[:：]?\s*{_NAME})")
+# Page headers: "第6评论", "第C01版:今日平湖报", "第 3 版 要闻".
+_PAGE_HEADER = re.compile(r"^第\s*([A-Z]?\d{1,3})\s*(?:版)?\s*[:：]?\s*([^\s:：]{0,12})\s*$")
+# Pinyin section names under a header ("DIYI PINGLUN"), editorial credits.
+_PINYIN = re.compile(r"^[A-Z][A-Z ]{3,}(?=\s|$)")
+_CREDIT = re.compile(r"(?:栏目统筹|责任编辑|责编|美术编辑|美编|版式|校对|组版|值班编委|审读)\s*[:：]\s*\S+")
+_JUMP = re.compile(r"^[(（]\s*(?:下转|上接|转)第?\s*[A-Z]?\d+\s*版?\s*[)）]$")
+_PHOTO_CREDIT = re.compile(rf"\s*[(（]?\s*(?:■\s*)?(?:(?:{_ROLE})\s*)?{_NAME}\s*摄\s*[)）]?\s*$")
+_WEATHER = re.compile(r"^(?:今天|今日|今晚|今夜|明天|明日|后天|预计)[^。]{0,40}?(?:晴|多云|阴|雨|雪|雾|霾|风|气温|℃)")
+_CONTACT = re.compile(r"(?:地址|热线|电话|咨询|联系人|网址|微信|招生|报名)\s*[:：]|\d{3,4}-?\d{7,8}|\d{7,11}")
+_DATE_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+_DATELINE = re.compile(r"^(?:本报讯|本报\S{0,6}讯|据\S{1,12}(?:报道|消息)|新华社)")
+_KICKER = re.compile(r"^(?:一[场次个份条张群位堂座片串组种幅曲路抹段]|.*[:：—]$)")
+_COMMENTARY_SECTION = re.compile(r"评论|时评|言论|观点|社论")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends a sentence, so the next block starts a new paragraph."""
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def date_from_name(name: str) -> str | None:
+    """The ISO date in a file name (``2025-12-18`` or ``20251218``), if it holds a valid one."""
+    for match in _DATE_NAME.finditer(name):
+        year, month, day = (int(g) for g in match.groups())
+        if 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _is_short(line: str) -> bool:
+    return len(line) <= _SHORT and not ends_sentence(line) and not _DATELINE.match(line)
+
+
+def _split_glued_byline(line: str) -> tuple[str, str]:
+    """Split "资本产业深融■记者 胡佳英" into headline part and byline part."""
+    cut = line.find("■")
+    if cut > 0 and _BYLINE.match(line[cut:]):
+        return line[:cut].rstrip(), line[cut:]
+    return line, ""
+
+
+def _strip_header(line: str) -> tuple[str, tuple[str, str] | None]:
+    """Remove page-header furniture from a line; return what is left and (page, section) if named."""
+    match = _PAGE_HEADER.match(line)
+    if match:
+        return "", (match.group(1), match.group(2))
+    rest = _CREDIT.sub("", line).strip()
+    pinyin = _PINYIN.match(rest)
+    if pinyin and (rest != line or len(rest) == len(pinyin.group(0))):
+        rest = rest[pinyin.end():].strip()
+    return rest, None
+
+
+@dataclass
+class _Draft:
+    """An article while it is being read."""
+
+    heads: list[list[str]] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    page: tuple[str, str] | None = None
+    start: float = 0.0  # where on the page it begins, to keep page order with weather and adverts
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.paragraphs)
+
+
+def _titles(heads: list[list[str]]) -> tuple[str, str, str]:
+    """(kicker, headline, subheadline) from the head blocks above an article.
+
+    A block of very short lines before further head blocks is a column label
+    ("砥砺前行 / 镇在突破") and is dropped. Of what is left, a block that reads as
+    a kicker (一场…, or ending in a colon or dash) opens; the next is the
+    headline; anything after is the subheadline.
+    """
+    blocks = [block for block in heads if block]
+    while len(blocks) > 1 and all(len(line) <= 4 for line in blocks[0]):
+        blocks = blocks[1:]
+    texts = [" ".join(block) for block in blocks]
+    if not texts:
+        return "", "", ""
+    kicker = ""
+    if len(texts) >= 3 or (len(texts) == 2 and _KICKER.match(texts[0])):
+        kicker = texts.pop(0).rstrip(":：—")
+    headline = texts[0]
+    subheadline = " ".join(text.lstrip("—-─ ") for text in texts[1:])
+    return kicker, headline, subheadline
+
+
+def _opens_paragraph(line: str, following: list[tuple[int, str]]) -> bool:
+    """Whether a short line with a comma starts a paragraph that a column break cut short.
+
+    "会议要求,要统筹抓好当前" is such a line; a headline with a comma is followed by
+    a byline, a dateline or more head lines instead of running on into body text.
+    """
+    if not re.search(r"[,，;；]", line):
+        return False
+    for _, after in following:
+        after = _strip_header(after)[0]
+        if after:
+            return not (_is_byline(_split_glued_byline(after)[0]) or _is_short(after) or _DATELINE.match(after))
+    return False
+
+
+def _is_byline(line: str) -> bool:
+    return bool(_BYLINE.match(line)) and (line.startswith("■") or bool(_ROLE_START.match(line)))
+
+
+def parse_page(text: str, source: str) -> list[Article]:
+    """Split one page dump into articles, weather and adverts, in page order."""
+    date = date_from_name(source)
+    blocks = [
+        [line.strip().replace("\u3000", " ") for line in block.split("\n") if line.strip()]
+        for block in re.split(r"\n[ \t\u3000]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    ]
+    drafts: list[_Draft] = []
+    extras: list[tuple[float, str, str, list[str]]] = []  # (start, kind, headline, lines)
+    current = _Draft()
+    page: tuple[str, str] | None = None
+    pending_head: list[str] = []  # head lines of the block being read
+
+    def close_head() -> None:
+        nonlocal pending_head
+        if pending_head:
+            current.heads.append(pending_head)
+            pending_head = []
+
+    def start_article(start: float) -> None:
+        nonlocal current
+        if current.has_body:
+            drafts.append(current)
+        current = _Draft(page=page, start=start)
+
+    lines: list[tuple[int, str]] = []  # (block number, line) of everything that is not weather or advert
+    for number, block in enumerate(blocks):
+        weather = [line for line in block if _WEATHER.match(line)]
+        rest = [line for line in block if line not in weather]
+        # Fractions keep these between the lines around them, in the order they stand in the block.
+        if weather:
+            extras.append((len(lines) - 0.5 + block.index(weather[0]) / (2 * len(block)), "weather", "天气预报", weather))
+        if len(rest) >= 2 and any(_CONTACT.search(line) for line in rest) and all(len(line) <= 60 for line in rest):
+            extras.append((len(lines) - 0.5 + block.index(rest[0]) / (2 * len(block)), "advert", rest[0], rest))
+            continue
+        lines.extend((number, line) for line in rest)
+
+    previous_block = -1
+    for index, (number, raw) in enumerate(lines):
+        if number != previous_block:
+            close_head()
+            previous_block = number
+        line, header = _strip_header(raw)
+        if header:
+            page = header
+            continue
+        if not line or _JUMP.match(line):
+            continue
+        line, glued = _split_glued_byline(line)
+        if _is_byline(line):
+            close_head()
+            current.bylines.append(line.lstrip("■ "))
+            continue
+        if _is_short(line) and not _opens_paragraph(line, lines[index + 1:]):
+            continuing = current.paragraphs and not ends_sentence(current.paragraphs[-1]) and not pending_head
+            if continuing:
+                # The short tail of a sentence cut by a column break, never a headline.
+                current.paragraphs[-1] += line
+                continue
+            if current.has_body:
+                start_article(index)
+            pending_head.append(line)
+            if glued:
+                close_head()
+                current.bylines.append(glued.lstrip("■ "))
+            continue
+        close_head()
+        credit = _PHOTO_CREDIT.search(line)
+        if credit and credit.start() > 0 and ends_sentence(line[: credit.start()]):
+            current.bylines.append(credit.group(0).strip(" ()（）■"))
+            line = line[: credit.start()].rstrip()
+        if current.paragraphs and not ends_sentence(current.paragraphs[-1]):
+            current.paragraphs[-1] += line
+        else:
+            current.paragraphs.append(line)
+    close_head()
+    start_article(len(lines))
+
+    # A page header names the page of everything on it, including what stands above it.
+    first_page = next((d.page for d in drafts if d.page), page) or ("", "")
+    placed: list[tuple[float, Article]] = []
+    for draft in drafts:
+        kicker, headline, subheadline = _titles(draft.heads)
+        number, section = draft.page or first_page
+        placed.append((draft.start, Article(
+            id="", source=source, position=0, kind=_kind(draft, section), headline=headline,
+            subheadline=subheadline, kicker=kicker, byline=" ".join(draft.bylines), page=number,
+            section=section, date=date, paragraphs=tuple(draft.paragraphs),
+        )))
+    for start, kind, headline, extra in extras:
+        placed.append((start, Article(
+            id="", source=source, position=0, kind=kind, headline=headline,
+            paragraphs=tuple(extra) if kind == "advert" else (" ".join(extra),),
+            page=first_page[0], section=first_page[1], date=date,
+        )))
+    placed.sort(key=lambda pair: pair[0])
+    return [
+        replace(article, id=f"{source}#{position}", position=position)
+        for position, (_, article) in enumerate(placed)
+    ]
+
+
+def _kind(draft: _Draft, section: str) -> str:
+    """News carries a dateline (本报讯) or a reporter's byline; commentary an author's name alone."""
+    if draft.paragraphs and _DATELINE.match(draft.paragraphs[0]):
+        return "news"
+    author_only = any(not _ROLE_START.match(byline) for byline in draft.bylines)
+    return "commentary" if author_only or _COMMENTARY_SECTION.search(section) else "news"
+
+
+def parse_jsonl(text: str, source: str) -> tuple[list[Article], list[BadLine]]:
+    """Articles from JSON Lines, one per line; paragraphs are kept exactly as given."""
+    articles: list[Article] = []
+    bad: list[BadLine] = []
+    seen: set[str] = set()
+    file_date = date_from_name(source)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            bad.append(BadLine(source, number, f"not JSON ({error.msg})"))
+            continue
+        if not isinstance(row, dict):
+            bad.append(BadLine(source, number, "not a JSON object"))
+            continue
+        headline = row.get("headline")
+        if not isinstance(headline, str) or not headline.strip():
+            bad.append(BadLine(source, number, "no headline"))
+            continue
+        paragraphs = row.get("paragraphs")
+        if paragraphs is None:
+            body = row.get("text")
+            paragraphs = [p for p in body.split("\n") if p.strip()] if isinstance(body, str) else None
+        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
+            bad.append(BadLine(source, number, "no paragraphs (a list of strings) or text"))
+            continue
+        article_id = str(row.get("id") or f"{source}#{number}")
+        if article_id in seen:
+            bad.append(BadLine(source, number, f"duplicate id {article_id!r}"))
+            continue
+        seen.add(article_id)
+        kind = row.get("kind") if row.get("kind") in KINDS else "news"
+        articles.append(Article(
+            id=article_id, source=str(row.get("source") or source), position=len(articles), kind=kind,
+            headline=headline, paragraphs=tuple(paragraphs), subheadline=str(row.get("subheadline") or ""),
+            byline=str(row.get("byline") or ""), date=str(row["date"]) if row.get("date") else file_date,
+            url=str(row.get("url") or ""),
+        ))
+    return articles, bad

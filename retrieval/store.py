@@ -1,0 +1,233 @@
+"""The SQLite store: every SQL statement of the project goes through this module (sqlite-utils).
+
+Tables: ``sources`` (one row per ingested file), ``articles``, ``paragraphs``,
+``tokens`` (segmentation cache keyed by a hash of the text, tagged with the tokenizer version),
+``questions`` (the bot's question log) and ``meta``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import StoreError
+from .models import Article, Paragraph
+
+_SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
+    "sources": ({"path": str, "name": str, "sha256": str, "size": int, "status": str, "error": str,
+                 "encoding": str, "articles": int, "ingested_at": str}, "path"),
+    "articles": ({"id": str, "source": str, "source_path": str, "kind": str, "headline": str,
+                  "subheadline": str, "kicker": str, "byline": str, "page": str, "section": str,
+                  "date": str, "url": str, "position": int, "head_key": str}, "id"),
+    "paragraphs": ({"id": int, "article_id": str, "position": int, "text": str, "token_key": str}, "id"),
+    "tokens": ({"key": str, "version": str, "tokens": str}, "key"),
+    "questions": ({"id": int, "asked_at": str, "user_hash": str, "text": str, "answered": int,
+                   "top_article": str}, "id"),
+    "meta": ({"key": str, "value": str}, "key"),
+}
+
+
+def now() -> str:
+    """The current UTC time as an ISO string, the one time format the store keeps."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def head_text(article: Article) -> str:
+    """The text of an article's titles, indexed with each of its paragraphs."""
+    return head_text_of({"headline": article.headline, "subheadline": article.subheadline,
+                         "kicker": article.kicker})
+
+
+def head_text_of(row: dict[str, Any]) -> str:
+    return f"{row['headline']} {row['subheadline'] or ''} {row['kicker'] or ''}"
+
+
+def token_key(text: str) -> str:
+    """Segmentation cache key of ``text``; the cache row also records the tokenizer version."""
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+class Store:
+    """One SQLite file.
+
+    >>> store = Store(":memory:")
+    >>> store.counts()
+    {'articles': 0, 'paragraphs': 0}
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        try:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(str(path) if str(path) == ":memory:" else Path(path))
+            # WAL lets the bot keep reading while an ingest writes; NORMAL stays consistent on crash.
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._create_schema()
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open database {path}: {error}") from error
+        self.path = str(path)
+
+    def _create_schema(self) -> None:
+        for name, (columns, pk) in _SCHEMA.items():
+            self.db[name].create(columns, pk=pk, if_not_exists=True)
+        self.db["articles"].create_index(["source_path"], if_not_exists=True)
+        self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
+        self.db["questions"].create_index(["asked_at"], if_not_exists=True)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All writes inside happen together or not at all."""
+        with self.db.atomic():
+            yield self
+
+    # -- sources -------------------------------------------------------------------------
+    def sources(self) -> dict[str, dict[str, Any]]:
+        return {row["path"]: row for row in self.db["sources"].rows}
+
+    def replace_source(self, path: str, name: str, sha256: str, size: int, encoding: str,
+                       articles: Iterable[Article]) -> tuple[int, int]:
+        """Replace the articles of one file; returns (articles, paragraphs) written."""
+        self._delete_articles(path)
+        article_rows, paragraph_rows = [], []
+        for article in articles:
+            article_rows.append({
+                "id": article.id, "source": article.source, "source_path": path, "kind": article.kind,
+                "headline": article.headline, "subheadline": article.subheadline,
+                "kicker": article.kicker, "byline": article.byline, "page": article.page,
+                "section": article.section, "date": article.date, "url": article.url,
+                "position": article.position, "head_key": token_key(head_text(article)),
+            })
+            paragraph_rows.extend(
+                {"article_id": article.id, "position": position, "text": text,
+                 "token_key": token_key(text)}
+                for position, text in enumerate(article.paragraphs)
+            )
+        self.db["articles"].insert_all(article_rows)
+        self.db["paragraphs"].insert_all(paragraph_rows)
+        self.db["sources"].upsert({
+            "path": path, "name": name, "sha256": sha256, "size": size, "status": "ok",
+            "error": "", "encoding": encoding, "articles": len(article_rows), "ingested_at": now(),
+        }, pk="path")
+        return len(article_rows), len(paragraph_rows)
+
+    def mark_failed(self, path: str, name: str, error: str) -> None:
+        """Record a file that could not be read; its earlier articles, if any, stay."""
+        existing = self.db["sources"].get(path) if self.db["sources"].count_where("path = ?", [path]) else None
+        self.db["sources"].upsert({
+            "path": path, "name": name, "sha256": existing["sha256"] if existing else "",
+            "size": existing["size"] if existing else 0, "status": "failed", "error": error,
+            "encoding": existing["encoding"] if existing else "",
+            "articles": existing["articles"] if existing else 0, "ingested_at": now(),
+        }, pk="path")
+
+    def remove_source(self, path: str) -> None:
+        self._delete_articles(path)
+        self.db["sources"].delete_where("path = ?", [path])
+
+    def _delete_articles(self, path: str) -> None:
+        self.db["paragraphs"].delete_where(
+            "article_id IN (SELECT id FROM articles WHERE source_path = ?)", [path])
+        self.db["articles"].delete_where("source_path = ?", [path])
+
+    def article_owners(self, ids: list[str]) -> dict[str, str]:
+        """Which source path holds each of these article ids already."""
+        owners: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(f"SELECT id, source_path FROM articles WHERE id IN ({marks})", chunk):
+                owners[row["id"]] = row["source_path"]
+        return owners
+
+    # -- tokens --------------------------------------------------------------------------
+    def cached_keys(self, keys: list[str], version: str) -> set[str]:
+        """Which of these texts the cache holds segmented by tokenizer ``version``."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT key FROM tokens WHERE version = ? AND key IN ({marks})", [version, *chunk]))
+        return found
+
+    def add_tokens(self, rows: Iterable[tuple[str, str]], version: str) -> None:
+        self.db["tokens"].upsert_all(({"key": k, "version": version, "tokens": t} for k, t in rows),
+                                     pk="key", batch_size=1000)
+
+    def texts_without_tokens(self, version: str) -> list[tuple[str, str]]:
+        """(key, text) of stored paragraphs and titles not segmented by tokenizer ``version``."""
+        titles = [(row["head_key"], head_text_of(row)) for row in self.db.query(
+            "SELECT a.head_key, a.headline, a.subheadline, a.kicker FROM articles a "
+            "LEFT JOIN tokens t ON t.key = a.head_key AND t.version = ? WHERE t.key IS NULL", [version])]
+        paragraphs = self.db.execute(
+            "SELECT p.token_key, p.text FROM paragraphs p LEFT JOIN tokens t "
+            "ON t.key = p.token_key AND t.version = ? WHERE t.key IS NULL", [version]).fetchall()
+        return list(dict([*titles, *paragraphs]).items())
+
+    def prune_tokens(self) -> None:
+        """Drop cached segmentations that no paragraph and no headline uses any more."""
+        self.db.execute(
+            "DELETE FROM tokens WHERE key NOT IN (SELECT token_key FROM paragraphs) "
+            "AND key NOT IN (SELECT head_key FROM articles)")
+
+    # -- reading -------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        return {"articles": self.db["articles"].count, "paragraphs": self.db["paragraphs"].count}
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Every article with its paragraph count, in source and page order."""
+        return list(self.db.query(
+            "SELECT a.*, (SELECT COUNT(*) FROM paragraphs p WHERE p.article_id = a.id) AS paragraph_count "
+            "FROM articles a ORDER BY a.date DESC, a.source, a.position"))
+
+    def latest_headlines(self, limit: int) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT id, headline, date, page, section FROM articles WHERE kind IN ('news', 'commentary') "
+            "ORDER BY date IS NULL, date DESC, source, position LIMIT ?", [limit]))
+
+    def paragraphs_with_tokens(self, version: str) -> Iterator[tuple[Paragraph, str | None, str | None]]:
+        """Every paragraph with its article fields, its cached tokens and its headline's tokens."""
+        sql = (
+            "SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
+            "a.page, a.section, a.source, t.tokens, h.tokens FROM paragraphs p "
+            "JOIN articles a ON a.id = p.article_id "
+            "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
+            "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v "
+            "ORDER BY a.date IS NULL, a.date, a.source, a.position, p.position")
+        for row in self.db.execute(sql, {"v": version}):
+            yield Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
+                            subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",
+                            section=row[9] or "", source=row[10] or ""), row[11], row[12]
+
+    # -- meta and question log -------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def log_question(self, user_hash: str, text: str, answered: bool, top_article: str | None) -> None:
+        with self.db.atomic():
+            self.db["questions"].insert({"asked_at": now(), "user_hash": user_hash, "text": text,
+                                         "answered": int(answered), "top_article": top_article or ""})
+
+    def question_stats(self, since: str, latest: int) -> dict[str, Any]:
+        total, unanswered = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(answered = 0), 0) FROM questions").fetchone()
+        today = self.db.execute("SELECT COUNT(*) FROM questions WHERE asked_at >= ?", [since]).fetchone()[0]
+        missed = [row["text"] for row in self.db.query(
+            "SELECT text FROM questions WHERE answered = 0 ORDER BY id DESC LIMIT ?", [latest])]
+        return {"total": total, "today": today, "unanswered": unanswered, "missed": missed}

@@ -1,0 +1,103 @@
+"""The one tokenizer, used for paragraphs, headlines and questions alike.
+
+jieba words (with a user dictionary of Pinghu's places and terms) plus the
+character bigrams inside longer Chinese words, normalised (NFKC, lower case),
+without punctuation and without question and function words.
+
+>>> tokenize("平湖经开区和谁签了战略合作协议?")
+['平湖', '经开区', '经开', '开区', '签', '战略', '合作协议', '合作', '作协', '协议']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+
+_HERE = resources.files(__package__)
+_USERDICT = _HERE.joinpath("userdict.txt")
+_ALIASES = _HERE.joinpath("aliases.txt")
+
+# Question words carry no topic, and the commonest function words match everything.
+STOPWORDS = frozenset("""
+什么 哪些 哪个 哪里 哪儿 哪 怎么 怎么样 怎样 如何 多少 几 几个 谁 为什么 为何 是否 是不是 有没有
+请问 请 问 吗 呢 吧 啊 呀 么 嘛 哦 哈 的 了 着 过 地 得 是 在 和 与 及 或 也 都 就 还 又 而 但
+被 把 给 对 从 向 于 以 之 其 这 那 这个 那个 这些 那些 一个 有 没有 我 你 他 她 它 我们 你们
+他们 要 会 能 可以 让 等 里 上 下 中 个 什么样 啥 咋 知道 告诉 一下 最近 多 些
+多少钱 多少度 多少人 多少个 多少次 几点 几号 哪天 哪年 什么时候 多久 多大 多长 多远 怎么办
+""".split())
+
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"\w", re.UNICODE)
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+
+
+def _jieba() -> jieba.Tokenizer:
+    """jieba initialised once per process: loading its dictionary costs about half a second."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                with _USERDICT.open(encoding="utf-8") as handle:
+                    tokenizer.load_userdict(handle)
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width and lower case, for tokens only (stored text stays as it is)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """Index tokens of ``text``: words, then the bigrams of each Chinese word of three or more characters."""
+    tokens: list[str] = []
+    for word in _jieba().cut(normalize(text)):
+        if word in STOPWORDS or not _WORD.search(word) or word.isspace():
+            continue
+        tokens.append(word)
+        if len(word) >= 3 and _CJK.fullmatch(word):
+            tokens.extend(word[i:i + 2] for i in range(len(word) - 1))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """The informative words of ``text`` (no bigrams): what a question asks about."""
+    return [w for w in _jieba().cut(normalize(text)) if w not in STOPWORDS and _WORD.search(w)]
+
+
+@lru_cache(maxsize=1)
+def alias_groups() -> tuple[tuple[str, ...], ...]:
+    groups = []
+    for line in _ALIASES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            groups.append(tuple(line.split()))
+    return tuple(groups)
+
+
+def expand_aliases(question: str) -> str:
+    """The question plus the other forms of every abbreviation or full name it contains."""
+    extra = [other for group in alias_groups() if any(name in question for name in group)
+             for other in group if other not in question]
+    return " ".join([question, *extra]) if extra else question
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """Identifies this tokenizer's output, so cached tokens from another version are not reused."""
+    digest = hashlib.sha1()
+    digest.update(b"tokenize-v1\x00")
+    digest.update(_USERDICT.read_bytes())
+    digest.update(" ".join(sorted(STOPWORDS)).encode())
+    digest.update(jieba.__version__.encode())
+    return digest.hexdigest()[:16]
