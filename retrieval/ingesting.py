@@ -110,13 +110,13 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[
 def ingest(paths: Sequence[str | Path], db_path: str | Path,
            tokenize: Callable[[str], list[str]] = tokenizing.tokenize,
            token_version: str | None = None,
-           progress: Callable[[Iterable[tuple[Path, str]]], Iterable[tuple[Path, str]]] | None = None,
-           ) -> IngestReport:
+           progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Bring the store in line with the files under ``paths`` in one transaction.
 
     Unchanged files (same sha256) are not parsed again; paragraph texts already
     segmented are not segmented again. A bad file is reported and skipped, and
-    whatever it held before stays. Raises StoreError if the database cannot be used.
+    whatever it held before stays. ``progress(done, total)`` is called after each
+    file. Raises StoreError if the database cannot be used.
     """
     started = time.perf_counter()
     version = token_version or tokenizing.version()
@@ -127,13 +127,15 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
         seen: set[str] = set()
         segmented = 0
         with store.transaction():
-            for path, name in (progress(files) if progress else files):
+            for done, (path, name) in enumerate(files, start=1):
                 key = str(path)
                 seen.add(key)
                 report, new_texts = _ingest_file(store, path, name, known.get(key))
                 reports.append(report)
                 if new_texts:
                     segmented += _segment(store, new_texts, version, tokenize)
+                if progress:
+                    progress(done, len(files))
             for key, row in known.items():
                 if key not in seen and any(Path(key).is_relative_to(root) for root in roots) and not Path(key).exists():
                     store.remove_source(key)

@@ -45,12 +45,14 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked paragraph: its BM25 score, best sentence and the question terms it matched."""
+    """A ranked paragraph: its BM25 score, best sentence, the question terms it holds, and
+    ``coverage``, the idf-weighted share of the question's informative words it holds."""
 
     paragraph: Paragraph
     score: float
     sentence: str = ""
     terms: tuple[str, ...] = field(default_factory=tuple)
+    coverage: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,14 @@ class Answer:
 
     ``status`` is ``"answered"``, ``"none"`` (the corpus cannot answer),
     ``"greeting"``, ``"help"`` or ``"empty"`` (nothing searchable in the text).
+    ``hits`` are the ranked paragraph hits the passages were chosen from.
     """
 
     question: str
     status: str
     passages: tuple[Hit, ...] = ()
     more: tuple[Hit, ...] = ()
+    hits: tuple[Hit, ...] = ()
 
     @property
     def answered(self) -> bool:

@@ -1,8 +1,10 @@
 """The one tokenizer, used for paragraphs, headlines and questions alike.
 
-jieba words (with a user dictionary of Pinghu's places and terms) plus the
-character bigrams inside longer Chinese words, normalised (NFKC, lower case),
-without punctuation and without question and function words.
+jieba words (with a user dictionary of Pinghu's places and terms), without
+question and function words, plus the characters and character bigrams of every
+run of Chinese text, all normalised (NFKC, lower case). Characters and bigrams
+make a question match however jieba happened to cut the page; on the CMRC2018
+sentence task they lift MRR@10 from 0.77 (words alone) to 0.88 (README).
 
 >>> tokenize("平湖经开区和谁签了战略合作协议?")
 ['平湖', '经开区', '经开', '开区', '签', '战略', '合作协议', '合作', '作协', '协议']
@@ -60,14 +62,13 @@ def normalize(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Index tokens of ``text``: words, then the bigrams of each Chinese word of three or more characters."""
-    tokens: list[str] = []
-    for word in _jieba().cut(normalize(text)):
-        if word in STOPWORDS or not _WORD.search(word) or word.isspace():
-            continue
-        tokens.append(word)
-        if len(word) >= 3 and _CJK.fullmatch(word):
-            tokens.extend(word[i:i + 2] for i in range(len(word) - 1))
+    """Index tokens of ``text``: informative words, then the characters and bigrams of its Chinese runs."""
+    text = normalize(text)
+    tokens = [word for word in _jieba().cut(text)
+              if word not in STOPWORDS and _WORD.search(word) and not word.isspace()]
+    for run in _CJK.findall(text):
+        tokens.extend(run)
+        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
     return tokens
 
 
@@ -96,7 +97,7 @@ def expand_aliases(question: str) -> str:
 def version() -> str:
     """Identifies this tokenizer's output, so cached tokens from another version are not reused."""
     digest = hashlib.sha1()
-    digest.update(b"tokenize-v1\x00")
+    digest.update(b"tokenize-v2\x00")
     digest.update(_USERDICT.read_bytes())
     digest.update(" ".join(sorted(STOPWORDS)).encode())
     digest.update(jieba.__version__.encode())

@@ -1,0 +1,179 @@
+"""The ``newsbot`` command: ingest, articles, ask, chat, eval and run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from retrieval.answering import answer
+from retrieval.errors import RetrievalError
+from retrieval.evaluating import evaluate, load_qa
+from retrieval.ingesting import IngestReport, ingest
+from retrieval.models import Hit
+from retrieval.searching import Searcher, load_searcher
+from retrieval.store import Store
+
+from . import formatting
+from .settings import Settings, SettingsError, load_settings
+
+PROGRESS_FROM = 20  # files; fewer finish before a bar would be worth drawing
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def report_lines(report: IngestReport) -> list[str]:
+    """The ingest summary a person reads: counts, every failure with its reason, totals."""
+    counts = ", ".join(f"{report.count(s)} {s}" for s in ("new", "changed", "unchanged", "removed", "failed"))
+    lines = [f"files: {counts}"]
+    lines += [f"  failed: {f.path}: {f.reason}" for f in report.files if f.status == "failed"]
+    lines += [f"  skipped line {bad}" for f in report.files for bad in f.bad_lines]
+    lines.append(f"articles: {report.articles}, paragraphs: {report.paragraphs}, "
+                 f"segmented: {report.segmented}, seconds: {report.seconds:.2f}")
+    return lines
+
+
+def run_ingest(paths: list[Path], db: Path, show_progress: bool = False) -> IngestReport:
+    """Ingest with a progress bar on stderr for many files; store errors become a clean exit."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if show_progress and total >= PROGRESS_FROM:
+            if bar is None:
+                bar = click.progressbar(length=total, label="ingesting", file=sys.stderr)
+            bar.update(1)
+
+    try:
+        return ingest(paths, db, progress=progress)
+    except RetrievalError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        if bar is not None:
+            bar.render_finish()
+
+
+def open_searcher(db: Path, data_dir: Path) -> Searcher:
+    """The searcher over ``db``; a missing or empty database is filled from the data dir first."""
+    if not db.exists() or _is_empty(db):
+        click.echo(f"{db} is empty: ingesting {data_dir} first.", err=True)
+        for line in report_lines(run_ingest([data_dir], db)):
+            click.echo(line, err=True)
+    try:
+        return load_searcher(db)
+    except RetrievalError as error:
+        raise click.ClickException(f"{error} (database {db}, data dir {data_dir})") from error
+
+
+def _is_empty(db: Path) -> bool:
+    store = Store(db)
+    try:
+        return store.counts()["paragraphs"] == 0
+    finally:
+        store.close()
+
+
+def hit_json(hit: Hit) -> dict[str, object]:
+    p = hit.paragraph
+    return {"headline": p.headline, "subheadline": p.subheadline, "text": p.text, "sentence": hit.sentence,
+            "score": round(hit.score, 6), "article_id": p.article_id, "paragraph_id": p.id, "kind": p.kind,
+            "date": p.date, "page": p.page, "source": p.source}
+
+
+@click.group()
+def main() -> None:
+    """平湖新闻问答: answers questions about Pinghu's local news from the daily's pages."""
+
+
+@main.command(name="ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
+def ingest_command(paths: tuple[Path, ...], db: Path | None) -> None:
+    """Ingest page files (.txt) and JSON Lines (.jsonl), or folders of them (default NEWSBOT_DATA_DIR)."""
+    settings = _settings()
+    report = run_ingest(list(paths) or [settings.newsbot_data_dir], db or settings.newsbot_db_path, True)
+    for line in report_lines(report):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
+def articles(db: Path | None) -> None:
+    """List the stored articles: kind, page, date, headline, paragraph count."""
+    path = db or _settings().newsbot_db_path
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}: run `newsbot ingest` first")
+    store = Store(path)
+    try:
+        rows = store.articles()
+    finally:
+        store.close()
+    for row in rows:
+        click.echo(f"{row['kind']:<10}\t{row['page'] or '-'}\t{row['date'] or '-'}\t{row['headline']}"
+                   f"\t{row['paragraph_count']}")
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 100), help="Hits per question.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
+@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
+def ask(question: str | None, k: int, as_json: bool, db: Path | None) -> None:
+    """Answer QUESTION, or one question per line of standard input."""
+    settings = _settings()
+    searcher = open_searcher(db or settings.newsbot_db_path, settings.newsbot_data_dir)
+    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for text in questions:
+        result = answer(searcher, text, pool=max(k, 30))
+        if as_json:
+            hits = [hit_json(hit) for hit in result.hits[:k]] if result.answered else []
+            click.echo(json.dumps({"question": text, "hits": hits}, ensure_ascii=False))
+        else:
+            click.echo(formatting.render(result, html=False, latest=searcher.latest(3)))
+            click.echo()
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
+def chat(db: Path | None) -> None:
+    """Talk to the bot in the terminal, with the answers and wording it uses in Telegram."""
+    settings = _settings()
+    searcher = open_searcher(db or settings.newsbot_db_path, settings.newsbot_data_dir)
+    click.echo(formatting.GREETING + "（输入 /latest 看最新报道，/quit 退出）")
+    while True:
+        try:
+            text = input("\n问：")
+        except EOFError:
+            break
+        if text.strip() in ("/quit", "/exit", "退出"):
+            break
+        if text.strip() == "/latest":
+            click.echo(formatting.render_headlines(searcher.latest(10), html=False))
+            continue
+        click.echo(formatting.render(answer(searcher, text), html=False, latest=searcher.latest(3)))
+
+
+@main.command(name="eval")
+@click.argument("qa", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
+def eval_command(qa: Path, k: int, db: Path | None) -> None:
+    """Print R@1, R@3, R@5, MRR@k and no-answer accuracy on a QA JSON Lines file."""
+    settings = _settings()
+    searcher = open_searcher(db or settings.newsbot_db_path, settings.newsbot_data_dir)
+    try:
+        records = load_qa(qa)
+    except (ValueError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{qa}: {error}") from error
+    click.echo(json.dumps(evaluate(searcher, records, k=k), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Questions in, ranked paragraph hits out.
+
+>>> searcher = load_searcher("data/news.db")  # doctest: +SKIP
+>>> searcher.search("平湖经开区和谁签了战略合作协议?", k=1)[0].paragraph.headline  # doctest: +SKIP
+'地企携手聚力 资本产业深融'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import tokenizing
+from .errors import EmptyCorpus
+from .indexing import BM25Index
+from .models import Hit, Paragraph
+from .store import Store
+
+# Measured on the CMRC2018 sentence task and the seed questions (benchmarks/cmrc.py, README).
+K1 = 0.9
+B = 0.3
+# Titles carry the topic that paragraphs leave implicit: their tokens count twice in each paragraph.
+HEAD_WEIGHT = 2
+# The least share of a question's informative words (idf-weighted) a passage must hold to answer it;
+# measured with benchmarks/no_answer.py (README: "No answer").
+COVERAGE = 0.3
+
+_SENTENCE = re.compile(r".+?(?:[。！？!?；;]+[”’」』）)]*|$)", re.S)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, each with its closing punctuation and quotes."""
+    return [s for s in (m.group(0) for m in _SENTENCE.finditer(text)) if s.strip()]
+
+
+class Searcher:
+    """BM25 over paragraphs whose tokens include their article's titles.
+
+    >>> p = Paragraph(id=1, article_id="a", position=0, text="今天多云到晴。", headline="天气预报", kind="weather")
+    >>> searcher = Searcher([p], [["今天", "多云", "晴", "天气预报", "天气", "气预", "预报"]])
+    >>> hit = searcher.search("明天天气怎么样", k=1)[0]
+    >>> hit.paragraph.headline, hit.terms
+    ('天气预报', ('天气',))
+    """
+
+    def __init__(self, paragraphs: Sequence[Paragraph], documents: Sequence[Sequence[str]],
+                 k1: float = K1, b: float = B, coverage: float = COVERAGE) -> None:
+        if not paragraphs:
+            raise EmptyCorpus("the corpus has no paragraphs; ingest some pages first")
+        if len(paragraphs) != len(documents):
+            raise ValueError(f"{len(paragraphs)} paragraphs but {len(documents)} token lists")
+        if not 0 <= coverage <= 1:
+            raise ValueError(f"coverage must be in [0, 1], got {coverage}")
+        self.paragraphs = tuple(paragraphs)
+        self.index = BM25Index(documents, k1=k1, b=b)
+        self.coverage_threshold = coverage
+        # Adverts are stored and indexed (so the idf is the page's) but never answer.
+        self.answerable = np.array([p.kind != "advert" for p in self.paragraphs], dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def search(self, question: str, k: int = 10) -> list[Hit]:
+        """Up to ``k`` paragraph hits for ``question``, best first (no no-answer cut-off)."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        query = tokenizing.tokenize(tokenizing.expand_aliases(question))
+        if not query:
+            return []
+        words = _question_words(question)
+        return [self._hit(doc, score, query, words) for doc, score in
+                self.index.top(query, k, mask=self.answerable)]
+
+    def _hit(self, doc: int, score: float, query: list[str], words: list[tuple[str, ...]]) -> Hit:
+        paragraph = self.paragraphs[doc]
+        text = tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} {paragraph.text}")
+        weights = [max(self.index.term_idf(form) for form in forms) for forms in words]
+        matched = [any(form in text for form in forms) for forms in words]
+        total = sum(weights)
+        coverage = sum(w for w, m in zip(weights, matched) if m) / total if total else 0.0
+        terms = tuple(dict.fromkeys(
+            form for forms in words for form in forms
+            if len(form) > 1 and form in tokenizing.normalize(paragraph.text)))
+        return Hit(paragraph=paragraph, score=score, sentence=self._best_sentence(paragraph.text, query),
+                   terms=terms, coverage=coverage)
+
+    def _best_sentence(self, text: str, query: list[str]) -> str:
+        wanted = set(query)
+        best, best_score = "", -1.0
+        for sentence in split_sentences(text):
+            score = sum(self.index.term_idf(t) for t in wanted.intersection(tokenizing.tokenize(sentence)))
+            if score > best_score:
+                best, best_score = sentence.strip(), score
+        return best
+
+    def latest(self, n: int) -> list[tuple[str, str | None]]:
+        """(headline, date) of the ``n`` newest news and commentary articles."""
+        seen: dict[str, tuple[str, str | None]] = {}
+        for p in self.paragraphs:
+            if p.kind in ("news", "commentary") and p.article_id not in seen:
+                seen[p.article_id] = (p.headline, p.date)
+        # Paragraphs are loaded oldest first; newest date first, then page order.
+        ordered = sorted(enumerate(seen.values()), key=lambda pair: (pair[1][1] or "", -pair[0]), reverse=True)
+        return [item for _, item in ordered[:n]]
+
+    def answers(self, hit: Hit) -> bool:
+        """Whether a hit covers its question well enough to be shown as an answer."""
+        return hit.coverage >= self.coverage_threshold
+
+
+def _question_words(question: str) -> list[tuple[str, ...]]:
+    """Each informative word of the question with the other forms of any abbreviation in it."""
+    result = []
+    for word in dict.fromkeys(tokenizing.words(question)):
+        forms = [word] + [tokenizing.normalize(other) for group in tokenizing.alias_groups()
+                          for member in group if tokenizing.normalize(member) in word
+                          for other in group if other != member]
+        result.append(tuple(dict.fromkeys(forms)))
+    return result
+
+
+def load_searcher(db_path: str | Path, **options: float) -> Searcher:
+    """A searcher over everything in the store; texts not segmented by this tokenizer are segmented first."""
+    from .ingesting import segment_missing
+
+    store = Store(db_path)
+    try:
+        version = tokenizing.version()
+        rows = list(store.paragraphs_with_tokens(version))
+        if any(tokens is None or head is None for _, tokens, head in rows):
+            segment_missing(store, version)
+            rows = list(store.paragraphs_with_tokens(version))
+    finally:
+        store.close()
+    paragraphs = [paragraph for paragraph, _, _ in rows]
+    documents = [(tokens or "").split() + (head or "").split() * HEAD_WEIGHT for _, tokens, head in rows]
+    return Searcher(paragraphs, documents, **options)
