@@ -2,8 +2,11 @@
 
 >>> from retrieval.models import Paragraph
 >>> from retrieval.searching import Searcher
->>> p = Paragraph(id=1, article_id="a", position=0, text="今天多云到晴。", headline="天气预报", kind="weather")
->>> searcher = Searcher([p], [["今天", "多云", "晴", "天气预报", "天气"]])
+>>> from retrieval.tokenizing import tokenize
+>>> weather = Paragraph(id=1, article_id="w", position=0, text="今天多云到晴。", headline="天气预报")
+>>> news = Paragraph(id=2, article_id="n", position=0, text="本报讯 会议召开。", headline="市委召开会议")
+>>> more = Paragraph(id=3, article_id="m", position=0, text="本报讯 公园建成。", headline="新建口袋公园")
+>>> searcher = Searcher([weather, news, more], [tokenize(p.text + p.headline) for p in (weather, news, more)])
 >>> answer(searcher, "你好").status, answer(searcher, "今天天气").status, answer(searcher, "A股行情").status
 ('greeting', 'answered', 'none')
 """
@@ -43,7 +46,7 @@ def answer(searcher: Searcher, question: str, passages: int = PASSAGES, pool: in
     kind = classify(question)
     if kind:
         return Answer(question, kind)
-    if not tokenizing.tokenize(question):
+    if not tokenizing.words(question):
         return Answer(question, "empty")
     hits = tuple(searcher.search(question, k=pool))
     if not hits or not searcher.answers(hits[0]):

@@ -40,7 +40,8 @@ _PAGE_HEADER = re.compile(r"^第\s*([A-Z]?\d{1,3})\s*(?:版)?\s*[:：]?\s*([^\s:
 # Pinyin section names under a header ("DIYI PINGLUN"), editorial credits.
 _PINYIN = re.compile(r"^[A-Z][A-Z ]{3,}(?=\s|$)")
 _CREDIT = re.compile(r"(?:栏目统筹|责任编辑|责编|美术编辑|美编|版式|校对|组版|值班编委|审读)\s*[:：]\s*\S+")
-_JUMP = re.compile(r"^[(（]\s*(?:下转|上接|转)第?\s*[A-Z]?\d+\s*版?\s*[)）]$")
+# "（下转第3版）" / "(上接第1版)": where a story jumps; not part of its text.
+_JUMP = re.compile(r"\s*[(（]\s*(?:下转|上接|转|接)第?\s*[A-Z]?\d+\s*版?\s*[)）]")
 _PHOTO_CREDIT = re.compile(rf"\s*[(（]?\s*(?:■\s*)?(?:(?:{_ROLE})\s*)?{_NAME}\s*摄\s*[)）]?\s*$")
 _WEATHER = re.compile(r"^(?:今天|今日|今晚|今夜|明天|明日|后天|预计)[^。]{0,40}?(?:晴|多云|阴|雨|雪|雾|霾|风|气温|℃)")
 _CONTACT = re.compile(r"(?:地址|热线|电话|咨询|联系人|网址|微信|招生|报名)\s*[:：]|\d{3,4}-?\d{7,8}|\d{7,11}")
@@ -191,7 +192,8 @@ def parse_page(text: str, source: str) -> list[Article]:
         if header:
             page = header
             continue
-        if not line or _JUMP.match(line):
+        line = _JUMP.sub("", line).strip()
+        if not line:
             continue
         line, glued = _split_glued_byline(line)
         if _is_byline(line):
@@ -212,6 +214,8 @@ def parse_page(text: str, source: str) -> list[Article]:
                 current.bylines.append(glued.lstrip("■ "))
             continue
         close_head()
+        if glued:  # a photo caption's credit: "图为开幕式现场。 ■记者 李强 摄"
+            current.bylines.append(glued.lstrip("■ "))
         credit = _PHOTO_CREDIT.search(line)
         if credit and credit.start() > 0 and ends_sentence(line[: credit.start()]):
             current.bylines.append(credit.group(0).strip(" ()（）■"))
@@ -237,7 +241,7 @@ def parse_page(text: str, source: str) -> list[Article]:
     for start, kind, headline, extra in extras:
         placed.append((start, Article(
             id="", source=source, position=0, kind=kind, headline=headline,
-            paragraphs=tuple(extra) if kind == "advert" else (" ".join(extra),),
+            paragraphs=tuple(extra) if kind == "advert" else ("".join(extra),),
             page=first_page[0], section=first_page[1], date=date,
         )))
     placed.sort(key=lambda pair: pair[0])

@@ -18,6 +18,7 @@ from .errors import EmptyCorpus
 from .indexing import BM25Index
 from .models import Hit, Paragraph
 from .store import Store
+from .tokenizing import tokenize  # noqa: F401  (the docstring example uses it)
 
 # Measured on the CMRC2018 sentence task and the seed questions (benchmarks/cmrc.py, README).
 K1 = 0.9
@@ -39,11 +40,13 @@ def split_sentences(text: str) -> list[str]:
 class Searcher:
     """BM25 over paragraphs whose tokens include their article's titles.
 
-    >>> p = Paragraph(id=1, article_id="a", position=0, text="今天多云到晴。", headline="天气预报", kind="weather")
-    >>> searcher = Searcher([p], [["今天", "多云", "晴", "天气预报", "天气", "气预", "预报"]])
-    >>> hit = searcher.search("明天天气怎么样", k=1)[0]
-    >>> hit.paragraph.headline, hit.terms
-    ('天气预报', ('天气',))
+    >>> weather = Paragraph(id=1, article_id="w", position=0, text="明天多云到晴。", headline="天气预报")
+    >>> news = Paragraph(id=2, article_id="n", position=0, text="本报讯 会议召开。", headline="市委召开会议")
+    >>> more = Paragraph(id=3, article_id="m", position=0, text="本报讯 公园建成。", headline="新建口袋公园")
+    >>> searcher = Searcher([weather, news, more], [tokenize(p.text + p.headline) for p in (weather, news, more)])
+    >>> hit, = searcher.search("明天天气怎么样", k=3)
+    >>> hit.paragraph.headline, hit.terms, hit.sentence
+    ('天气预报', ('明天',), '明天多云到晴。')
     """
 
     def __init__(self, paragraphs: Sequence[Paragraph], documents: Sequence[Sequence[str]],
@@ -78,9 +81,9 @@ class Searcher:
         paragraph = self.paragraphs[doc]
         text = tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} {paragraph.text}")
         weights = [max(self.index.term_idf(form) for form in forms) for forms in words]
-        matched = [any(form in text for form in forms) for forms in words]
+        credit = [max(_presence(form, text) for form in forms) for forms in words]
         total = sum(weights)
-        coverage = sum(w for w, m in zip(weights, matched) if m) / total if total else 0.0
+        coverage = sum(w * c for w, c in zip(weights, credit)) / total if total else 0.0
         terms = tuple(dict.fromkeys(
             form for forms in words for form in forms
             if len(form) > 1 and form in tokenizing.normalize(paragraph.text)))
@@ -111,6 +114,16 @@ class Searcher:
         return hit.coverage >= self.coverage_threshold
 
 
+def _presence(word: str, text: str) -> float:
+    """1 if ``word`` is in ``text``; for a compound jieba kept whole ("今天天气"), the share of its bigrams that are."""
+    if word in text:
+        return 1.0
+    if len(word) < 4:
+        return 0.0
+    bigrams = [word[i:i + 2] for i in range(len(word) - 1)]
+    return sum(b in text for b in bigrams) / len(bigrams)
+
+
 def _question_words(question: str) -> list[tuple[str, ...]]:
     """Each informative word of the question with the other forms of any abbreviation in it."""
     result = []
@@ -122,8 +135,11 @@ def _question_words(question: str) -> list[tuple[str, ...]]:
     return result
 
 
-def load_searcher(db_path: str | Path, **options: float) -> Searcher:
-    """A searcher over everything in the store; texts not segmented by this tokenizer are segmented first."""
+def load_corpus(db_path: str | Path) -> tuple[list[Paragraph], list[list[str]]]:
+    """Paragraphs and their index tokens (text, then titles ``HEAD_WEIGHT`` times) from the store.
+
+    Texts not yet segmented by this tokenizer version are segmented first.
+    """
     from .ingesting import segment_missing
 
     store = Store(db_path)
@@ -137,4 +153,9 @@ def load_searcher(db_path: str | Path, **options: float) -> Searcher:
         store.close()
     paragraphs = [paragraph for paragraph, _, _ in rows]
     documents = [(tokens or "").split() + (head or "").split() * HEAD_WEIGHT for _, tokens, head in rows]
-    return Searcher(paragraphs, documents, **options)
+    return paragraphs, documents
+
+
+def load_searcher(db_path: str | Path, **options: float) -> Searcher:
+    """A searcher over everything in the store."""
+    return Searcher(*load_corpus(db_path), **options)

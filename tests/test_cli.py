@@ -1,0 +1,85 @@
+"""The ask, chat and eval commands on the seed page, as a person and a script would use them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+
+from .conftest import ROOT
+
+HIT_KEYS = ["headline", "subheadline", "text", "sentence", "score", "article_id", "paragraph_id", "kind",
+            "date", "page", "source"]
+
+
+@pytest.fixture
+def run(data_dir: Path, db_path: Path):
+    env = {"NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_DB_PATH": str(db_path)}
+
+    def invoke(*args: str, input: str | None = None):
+        result = CliRunner().invoke(main, list(args), env=env, input=input)
+        assert result.exit_code == 0, result.output
+        return result
+    return invoke
+
+
+def test_ask_json_lists_hits_best_first_with_stable_keys(run):
+    out = run("ask", "--json", "--k", "3", "平湖经开区和谁签了战略合作协议?").stdout
+    record = json.loads(out.strip().splitlines()[-1])
+    assert record["question"] == "平湖经开区和谁签了战略合作协议?"
+    assert len(record["hits"]) == 3 and list(record["hits"][0]) == HIT_KEYS
+    top = record["hits"][0]
+    assert (top["headline"], top["kind"], top["page"], top["source"]) == (
+        "地企携手聚力 资本产业深融", "news", "6", "000_e4a181130212ea15.txt")
+    assert top["text"].startswith("本报讯 日前,平湖经济技术开发区与嘉兴长三角创新投资集团有限公司签订了《战略合作协议》")
+    scores = [hit["score"] for hit in record["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_reads_stdin_one_line_per_question_in_order(run):
+    out = run("ask", "--json", input="明天天气怎么样\nA股今天涨了吗\n你好\n顾亚萍是谁\n").stdout
+    records = [json.loads(line) for line in out.strip().splitlines()]
+    assert [r["question"] for r in records] == ["明天天气怎么样", "A股今天涨了吗", "你好", "顾亚萍是谁"]
+    assert [bool(r["hits"]) for r in records] == [True, False, False, True]
+    assert records[0]["hits"][0]["headline"] == "天气预报"
+    assert records[3]["hits"][0]["headline"] == "时空廉书寄初心 结对帮带续薪火"
+
+
+def test_ask_for_people_prints_headline_place_and_passage(run):
+    out = run("ask", "新仓镇的廉政第一课讲了什么").stdout
+    lines = out.splitlines()
+    assert lines[:2] == ["时空廉书寄初心 结对帮带续薪火", "第6版 评论"]
+    assert "廉政第一课" in lines[2]
+
+
+def test_ask_says_no_answer_and_offers_latest_headlines(run):
+    out = run("ask", "杭州亚运会什么时候开幕").stdout
+    assert out.startswith("抱歉，现有报道里没有找到能回答这个问题的内容。")
+    assert "• 市委常委会召开扩大会议" in out
+
+
+def test_chat_uses_the_bots_wording(run):
+    out = run("chat", input="你好\n明天天气怎么样\n/latest\n/quit\n").stdout
+    assert "您好！我是平湖新闻问答" in out
+    assert "天气预报\n第6版 评论\n今天多云到晴。" in out
+    assert "最新报道：\n• 市委常委会召开扩大会议" in out
+
+
+def test_eval_prints_the_metrics_as_json(run):
+    out = run("eval", str(ROOT / "tests" / "data" / "seed_qa.jsonl")).stdout
+    metrics = json.loads(out.strip().splitlines()[-1])
+    assert set(metrics) == {"R@1", "R@3", "R@5", "MRR@10", "answerable", "no_answer_accuracy", "questions"}
+    assert metrics["questions"] == 33 and metrics["answerable"] == 21
+    assert metrics["R@3"] == 1.0 and metrics["no_answer_accuracy"] == 1.0
+
+
+def test_eval_rejects_a_qa_line_without_question(run, tmp_path):
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text('{"article": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(qa)], env={"NEWSBOT_DATA_DIR": str(ROOT / "data"),
+                                                              "NEWSBOT_DB_PATH": str(tmp_path / "n.db")})
+    assert result.exit_code != 0 and "needs a \"question\"" in result.output

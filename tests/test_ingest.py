@@ -1,0 +1,183 @@
+"""Ingestion into a real SQLite file: idempotent, incremental, atomic and kind to bad input."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from retrieval import ingesting
+from retrieval.ingesting import decode, ingest
+from retrieval.errors import BadInput
+
+SEED_HEADLINES = ["市委常委会召开扩大会议", "地企携手聚力 资本产业深融", "“职教出海” 彰显平湖担当",
+                  "时空廉书寄初心 结对帮带续薪火", "我市打造青年人才“引育留”新生态",
+                  "嘉兴市交通学校(嘉兴交通技工学校)", "天气预报"]
+
+
+def dump(db: Path) -> dict[str, list[tuple]]:
+    """Everything a reader sees, to compare databases exactly."""
+    with sqlite3.connect(db) as conn:
+        return {
+            "articles": conn.execute("SELECT id, source, kind, headline, subheadline, byline, page, section, date, "
+                                     "position FROM articles ORDER BY id").fetchall(),
+            "paragraphs": conn.execute("SELECT article_id, position, text FROM paragraphs "
+                                       "ORDER BY article_id, position").fetchall(),
+            "sources": conn.execute("SELECT name, sha256, size, status, error, encoding FROM sources "
+                                    "ORDER BY name").fetchall(),
+        }
+
+
+def headlines(db: Path, source: str | None = None) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        where = "WHERE source = ?" if source else ""
+        return [r[0] for r in conn.execute(f"SELECT headline FROM articles {where} ORDER BY position",
+                                           [source] if source else [])]
+
+
+def test_schema_has_the_documented_tables_and_columns(data_dir, db_path):
+    ingest([data_dir], db_path)
+    with sqlite3.connect(db_path) as conn:
+        columns = {t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})")}
+                   for t in ("sources", "articles", "paragraphs")}
+    assert {"path", "sha256", "size", "status", "error", "ingested_at"} <= columns["sources"]
+    assert {"id", "source", "kind", "headline", "subheadline", "byline", "page", "section", "date",
+            "position"} <= columns["articles"]
+    assert {"id", "article_id", "position", "text"} <= columns["paragraphs"]
+
+
+def test_first_ingest_stores_the_seed(data_dir, db_path):
+    report = ingest([data_dir], db_path)
+    assert (report.count("new"), report.articles, report.paragraphs) == (1, 7, 32)
+    assert headlines(db_path) == SEED_HEADLINES
+    assert dump(db_path)["sources"][0][3:] == ("ok", "", "utf-8")
+
+
+def test_reingesting_the_same_files_changes_nothing_and_segments_nothing(data_dir, db_path, monkeypatch):
+    ingest([data_dir], db_path)
+    before = dump(db_path)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("an unchanged file was parsed or segmented again")
+
+    monkeypatch.setattr(ingesting, "parse_file", must_not_run)
+    report = ingest([data_dir], db_path, tokenize=must_not_run)
+    assert (report.count("unchanged"), report.segmented) == (1, 0)
+    assert dump(db_path) == before
+
+
+def test_changed_file_replaces_only_its_own_articles_and_reuses_cached_tokens(data_dir, db_path, seed_text):
+    (data_dir / "other.txt").write_text("乍浦镇举办渔民文化节\n\n本报讯 昨天，文化节开幕。\n", encoding="utf-8")
+    ingest([data_dir], db_path)
+    seed = data_dir / "000_e4a181130212ea15.txt"
+    seed.write_text(seed_text.split("地企携手聚力")[0], encoding="utf-8")  # keep only the first article
+    segmented: list[str] = []
+    report = ingest([data_dir], db_path, tokenize=lambda text: segmented.append(text) or text.split())
+    assert (report.count("changed"), report.count("unchanged")) == (1, 1)
+    assert headlines(db_path, seed.name) == ["市委常委会召开扩大会议"]
+    assert headlines(db_path, "other.txt") == ["乍浦镇举办渔民文化节"]
+    # The last paragraph of the first article now ends the file; the rest were segmented before.
+    assert segmented == []
+
+
+def test_removed_file_takes_its_articles_with_it(data_dir, db_path):
+    (data_dir / "other.txt").write_text("乍浦镇举办渔民文化节\n\n本报讯 昨天，文化节开幕。\n", encoding="utf-8")
+    ingest([data_dir], db_path)
+    (data_dir / "other.txt").unlink()
+    report = ingest([data_dir], db_path)
+    assert [(f.path, f.status) for f in report.files if f.status == "removed"] == [("other.txt", "removed")]
+    assert headlines(db_path) == SEED_HEADLINES
+
+
+def test_bad_files_are_reported_and_skipped_and_the_rest_loads(data_dir, db_path, seed_text):
+    (data_dir / "empty.txt").write_bytes(b"")
+    (data_dir / "blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (data_dir / "garbage.txt").write_bytes(b"\xff\xfe\xfa\xff\x81 ")
+    (data_dir / "bom.txt").write_bytes("\ufeff".encode() + "新埭镇开展消防演练\n\n本报讯 昨天开展演练。".encode())
+    (data_dir / "gbk-copy.txt").write_bytes(seed_text.encode("gb18030"))
+    report = ingest([data_dir], db_path)
+    failed = {f.path: f.reason for f in report.files if f.status == "failed"}
+    assert failed == {"empty.txt": "empty file", "blob.txt": "binary file (NUL bytes)",
+                      "garbage.txt": "not text in utf-8, utf-8-sig, gb18030"}
+    encodings = {f.path: f.encoding for f in report.files if f.status == "new"}
+    assert encodings == {"000_e4a181130212ea15.txt": "utf-8", "bom.txt": "utf-8-sig", "gbk-copy.txt": "gb18030"}
+    assert headlines(db_path, "gbk-copy.txt") == headlines(db_path, "000_e4a181130212ea15.txt")
+    assert headlines(db_path, "bom.txt") == ["新埭镇开展消防演练"]
+
+
+def test_a_file_that_turns_bad_keeps_what_it_held(data_dir, db_path):
+    ingest([data_dir], db_path)
+    (data_dir / "000_e4a181130212ea15.txt").write_bytes(b"\x00\x01binary now")
+    report = ingest([data_dir], db_path)
+    assert [(f.status, f.reason) for f in report.files] == [("failed", "binary file (NUL bytes)")]
+    assert headlines(db_path) == SEED_HEADLINES
+
+
+def test_jsonl_bad_lines_are_reported_and_good_lines_load(tmp_path, db_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join([
+        json.dumps({"id": "x1", "headline": "甲", "paragraphs": ["一。", "二"]}, ensure_ascii=False),
+        "not json at all",
+        json.dumps({"text": "no headline"}),
+    ]), encoding="utf-8")
+    report = ingest([corpus], db_path)
+    file, = report.files
+    assert (file.status, file.articles) == ("new", 1)
+    assert [(b.line, b.reason.split(" (")[0]) for b in file.bad_lines] == [(2, "not JSON"), (3, "no headline")]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT text FROM paragraphs ORDER BY position").fetchall() == [("一。",), ("二",)]
+
+
+def test_a_failure_in_the_middle_of_a_run_leaves_the_database_as_it_was(data_dir, db_path):
+    ingest([data_dir], db_path)
+    before = dump(db_path)
+    (data_dir / "new.txt").write_text("新标题\n\n本报讯 新内容。\n", encoding="utf-8")
+    (data_dir / "000_e4a181130212ea15.txt").write_text("改了\n\n本报讯 改动。\n", encoding="utf-8")
+
+    def explode(text: str) -> list[str]:
+        raise RuntimeError("segmenter crashed")
+
+    with pytest.raises(RuntimeError):
+        ingest([data_dir], db_path, tokenize=explode)
+    assert dump(db_path) == before
+
+
+def test_same_article_id_in_two_files_fails_the_second_file(tmp_path, db_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "same", "headline": "甲", "text": "一。"}), encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "same", "headline": "乙", "text": "二。"}), encoding="utf-8")
+    report = ingest([tmp_path], db_path)
+    assert [(f.path, f.status) for f in report.files] == [("a.jsonl", "new"), ("b.jsonl", "failed")]
+    assert "already used by a.jsonl" in report.files[1].reason
+
+
+def test_decode_rejects_control_character_soup():
+    with pytest.raises(BadInput, match="control characters"):
+        decode(bytes(range(1, 32)) * 10, "x.txt")
+
+
+def test_cli_ingest_reports_bad_files_by_name_and_decodes_the_gb18030_copy(data_dir, db_path, seed_text):
+    (data_dir / "seed-gb18030.txt").write_bytes(seed_text.encode("gb18030"))
+    (data_dir / "empty.txt").write_bytes(b"")
+    (data_dir / "binary.txt").write_bytes(bytes(range(256)))
+    result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "files: 2 new, 0 changed, 0 unchanged, 0 removed, 2 failed" in result.output
+    assert "failed: empty.txt: empty file" in result.output
+    assert "failed: binary.txt: binary file (NUL bytes)" in result.output
+    assert "articles: 14, paragraphs: 64" in result.output
+    assert headlines(db_path, "seed-gb18030.txt") == SEED_HEADLINES
+
+    listing = CliRunner().invoke(main, ["articles", "--db", str(db_path)])
+    assert listing.exit_code == 0
+    assert "news      \t6\t-\t市委常委会召开扩大会议\t4" in listing.output.splitlines()
+
+
+def test_cli_ingest_fails_when_the_database_cannot_be_opened(data_dir, tmp_path):
+    (tmp_path / "a-folder.db").mkdir()
+    result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(tmp_path / "a-folder.db")])
+    assert result.exit_code != 0
+    assert "cannot open database" in result.output

@@ -1,0 +1,153 @@
+"""Questions on the seed page: the right article first, honest no-answers, and BM25 scores equal to rank_bm25's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval.answering import answer, classify
+from retrieval.errors import EmptyCorpus
+from retrieval.evaluating import evaluate, load_qa
+from retrieval.indexing import BM25Index
+from retrieval.ingesting import ingest
+from retrieval.searching import Searcher, load_corpus, load_searcher, split_sentences
+from retrieval.tokenizing import expand_aliases, tokenize
+
+from .conftest import ROOT
+
+RESIDENT_QUESTIONS = [
+    ("平湖经开区和谁签了战略合作协议?", "地企携手聚力 资本产业深融"),
+    ("明天天气怎么样", "天气预报"),
+    ("今天最高气温多少度", "天气预报"),
+    ("今天天气怎么样", "天气预报"),
+    ("新仓镇的廉政第一课讲了什么", "时空廉书寄初心 结对帮带续薪火"),
+    ("市委常委会扩大会议是谁主持的", "市委常委会召开扩大会议"),
+    ("中缅丝路学院共建项目获得了什么荣誉", "“职教出海” 彰显平湖担当"),
+    ("国联慧选五号基金规模是多少", "地企携手聚力 资本产业深融"),
+    ("产业人才学院有多少联盟成员", "我市打造青年人才“引育留”新生态"),
+    ("市人社局局长叫什么名字", "我市打造青年人才“引育留”新生态"),
+    ("新仓镇干部家访四必访机制", "时空廉书寄初心 结对帮带续薪火"),
+    ("平湖哪一年启动中越丝路学院共建项目", "“职教出海” 彰显平湖担当"),
+    ("青年思享圆桌会在哪里举办", "我市打造青年人才“引育留”新生态"),
+    ("顾亚萍是谁", "时空廉书寄初心 结对帮带续薪火"),
+    ("平湖怎么留住青年人才", "我市打造青年人才“引育留”新生态"),
+]
+OFF_TOPIC = ["杭州亚运会什么时候开幕", "A股今天涨了吗", "iPhone 17多少钱", "上海迪士尼门票多少钱",
+             "世界杯决赛比分是多少", "比特币价格", "北京冬奥会金牌榜"]
+
+
+@pytest.mark.parametrize(("question", "headline"), RESIDENT_QUESTIONS)
+def test_resident_question_gets_its_article_first(searcher, question, headline):
+    result = answer(searcher, question)
+    assert result.status == "answered"
+    assert result.passages[0].paragraph.headline == headline
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_question_gets_no_answer(searcher, question):
+    result = answer(searcher, question)
+    assert (result.status, result.passages) == ("none", ())
+
+
+@pytest.mark.parametrize(("text", "kind"), [("你好", "greeting"), ("您好！", "greeting"), ("谢谢", "greeting"),
+                                            ("hello", "greeting"), ("帮助", "help"), ("/help", "help"),
+                                            ("你能做什么？", "help")])
+def test_greetings_and_help_are_not_searches(searcher, monkeypatch, text, kind):
+    monkeypatch.setattr(Searcher, "search", lambda *a, **k: pytest.fail("searched a greeting"))
+    assert classify(text) == kind
+    assert answer(searcher, text).status == kind
+
+
+@pytest.mark.parametrize("text", ["？？？", "   ", "!!!", "的了吗"])
+def test_nothing_searchable_is_empty_not_an_error(searcher, text):
+    assert answer(searcher, text).status == "empty"
+
+
+def test_adverts_are_never_answers(searcher):
+    for question in ("嘉兴市交通学校招生热线", "驾培电话多少", "吾悦广场南交通学校地址"):
+        assert all(hit.paragraph.kind != "advert" for hit in searcher.search(question, k=50))
+
+
+def test_answer_holds_at_most_three_passages_from_different_articles(searcher):
+    result = answer(searcher, "平湖产业人才和职业教育")
+    assert result.status == "answered"
+    ids = [hit.paragraph.article_id for hit in result.passages + result.more]
+    assert 1 <= len(result.passages) <= 3 and len(ids) == len(set(ids))
+
+
+def test_hit_carries_best_sentence_and_matched_terms(searcher):
+    hit, = searcher.search("平湖经开区和谁签了战略合作协议?", k=1)
+    assert hit.sentence.startswith("本报讯 日前,平湖经济技术开发区与嘉兴长三角创新投资集团有限公司签订了《战略合作协议》")
+    assert {"平湖", "战略", "合作", "协议", "经济技术开发区"} <= set(hit.terms)
+    assert hit.coverage == 1.0
+
+
+def test_weather_questions_answer_from_the_weather_item(searcher):
+    for question in ("明天天气怎么样", "今天最高气温多少度", "明天早晨最低气温"):
+        top = answer(searcher, question).passages[0]
+        assert top.paragraph.kind == "weather", question
+    assert answer(searcher, "今天最高气温多少度").passages[0].sentence == "今天白天最高气温17℃到18℃,明天早晨最低气温5℃。"
+
+
+def test_tokenizer_is_normalised_drops_question_words_and_keeps_local_names():
+    assert tokenize("ＡＢＣ　iPhone") == ["abc", "iphone"]
+    tokens = tokenize("新仓镇的廉政第一课讲了什么")
+    assert "新仓镇" in tokens and "什么" not in tokens
+    assert tokens[:3] == ["新仓镇", "廉政第一课", "讲"]
+    assert {"新", "仓", "新仓", "仓镇"} <= set(tokens)  # characters and bigrams of the Chinese run
+    assert "经济技术开发区" in expand_aliases("经开区在哪") and "人力社保局" in expand_aliases("人社局电话")
+
+
+def test_sentences_keep_their_punctuation_and_quotes():
+    assert split_sentences("他说：“好。”然后走了！没了") == ["他说：“好。”", "然后走了！", "没了"]
+
+
+def test_index_scores_equal_rank_bm25_on_the_seed(seed_db, searcher):
+    _, documents = load_corpus(seed_db)
+    reference = BM25Okapi(documents, k1=searcher.index.k1, b=searcher.index.b)
+    for question in [q for q, _ in RESIDENT_QUESTIONS] + OFF_TOPIC:
+        query = tokenize(expand_aliases(question))
+        assert np.allclose(searcher.index.scores(query), reference.get_scores(query), atol=1e-6, rtol=0)
+
+
+def test_index_scores_equal_rank_bm25_on_a_real_corpus_of_thousands_of_paragraphs(cmrc_path, tmp_path):
+    from benchmarks.cmrc_task import build_task, write_jsonl
+
+    articles, questions = build_task(cmrc_path)
+    write_jsonl(articles, tmp_path / "cmrc.jsonl")
+    ingest([tmp_path / "cmrc.jsonl"], tmp_path / "cmrc.db")
+    paragraphs, documents = load_corpus(tmp_path / "cmrc.db")
+    assert len(paragraphs) >= 1000
+    searcher = Searcher(paragraphs, documents)
+    reference = BM25Okapi(documents, k1=searcher.index.k1, b=searcher.index.b)
+    for question in questions[:200]:
+        query = tokenize(question["question"])
+        assert np.abs(searcher.index.scores(query) - reference.get_scores(query)).max() < 1e-6
+
+
+def test_index_handles_terms_in_most_documents_like_rank_bm25():
+    # A one-page corpus puts terms in half or more of the documents: rank_bm25 floors their idf.
+    documents = [["平湖", "新闻"], ["平湖", "天气"], ["平湖", "新闻"], ["嘉兴"]]
+    index, reference = BM25Index(documents), BM25Okapi(documents)
+    for query in (["平湖"], ["新闻"], ["平湖", "平湖", "嘉兴"], ["无此词"]):
+        assert np.allclose(index.scores(query), reference.get_scores(query), atol=1e-9)
+
+
+def test_searcher_validates_its_inputs():
+    with pytest.raises(EmptyCorpus):
+        Searcher([], [])
+    with pytest.raises(ValueError, match="k must be"):
+        Searcher.search(object.__new__(Searcher), "问题", k=0)
+
+
+def test_seed_qa_file_evaluates_perfectly_on_no_answers(searcher):
+    metrics = evaluate(searcher, load_qa(ROOT / "tests" / "data" / "seed_qa.jsonl"))
+    assert metrics["no_answer_accuracy"] == 1.0
+    assert metrics["R@3"] == 1.0 and metrics["R@1"] >= 0.9
+
+
+def test_reloading_an_unchanged_corpus_segments_nothing(seed_db, monkeypatch):
+    monkeypatch.setattr("retrieval.tokenizing.tokenize", lambda text: pytest.fail("segmented again"))
+    searcher = load_searcher(seed_db)
+    assert len(searcher) == 32
