@@ -175,5 +175,23 @@ def eval_command(qa: Path, k: int, db: Path | None) -> None:
     click.echo(json.dumps(evaluate(searcher, records, k=k), ensure_ascii=False))
 
 
+@main.command()
+def run() -> None:
+    """Start the Telegram bot (long polling); needs TELEGRAM_BOT_TOKEN."""
+    from .app import run as run_bot
+    from .settings import require_data_dir
+
+    settings = _settings()
+    if not settings.token:
+        raise click.ClickException(
+            "TELEGRAM_BOT_TOKEN is not set: put it in .env (see .env.example) or the environment. "
+            "To try the bot without Telegram, run `newsbot chat`.")
+    try:
+        require_data_dir(settings)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from error
+    run_bot(settings)
+
+
 if __name__ == "__main__":
     main()

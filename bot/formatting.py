@@ -14,8 +14,11 @@ import html as html_lib
 import re
 from collections.abc import Sequence
 
+from retrieval.ingesting import IngestReport
 from retrieval.models import Answer, Hit, Paragraph
 from retrieval.searching import split_sentences
+
+from .corpus import Stats
 
 MAX_MESSAGE = 4096
 PASSAGE_CHARS = 320
@@ -89,11 +92,17 @@ def highlight(text: str, terms: Sequence[str], html: bool) -> str:
     if not wanted:
         return escape(text, html)
     pattern = re.compile("|".join(re.escape(t) for t in wanted), re.IGNORECASE)
-    out, last = [], 0
+    spans: list[list[int]] = []
     for match in pattern.finditer(text):
-        out.append(escape(text[last:match.start()], html))
-        out.append(f"<u>{escape(match.group(0), html)}</u>")
-        last = match.end()
+        if spans and spans[-1][1] == match.start():  # adjacent terms read as one: 最高气温
+            spans[-1][1] = match.end()
+        else:
+            spans.append([match.start(), match.end()])
+    out, last = [], 0
+    for start, end in spans:
+        out.append(escape(text[last:start], html))
+        out.append(f"<u>{escape(text[start:end], html)}</u>")
+        last = end
     out.append(escape(text[last:], html))
     return "".join(out)
 
@@ -142,3 +151,61 @@ def render(answer: Answer, html: bool, latest: Sequence[tuple[str, str | None]] 
             text += "\n\n" + render_headlines(latest, html, "您可以看看这些最新报道：")
         return text
     return render_hits(answer.passages, html)
+
+
+RATE_LIMITED = "您提问太快了，请稍等一分钟再问。"
+NOT_ADMIN = "抱歉，这个命令只对管理员开放。"
+RELOAD_BUSY = "正在重新加载，请等这一次完成后再试。"
+RELOAD_STARTED = "开始重新加载报纸版面……"
+RELOAD_FAILED = "重新加载失败，继续使用原来的内容。原因："
+ERROR = "抱歉，出了点问题，请稍后再试。"
+STALE = "这条结果已过期，请重新提问。"
+NO_MORE = "没有更多结果了。"
+ASK_USAGE = "用法：/ask 您的问题，例如 /ask 明天天气怎么样"
+LOADING = "报道正在加载，请稍后再问。"
+UPLOAD_REFUSED = "无法接收这个文件："
+
+_STATUS_NAMES = {"new": "新增", "changed": "更新", "unchanged": "未变", "removed": "移除", "failed": "失败"}
+
+
+def render_report(report: IngestReport, html: bool) -> str:
+    """An ingest report for an admin: files by outcome, each failure with its reason, totals."""
+    counts = "，".join(f"{name} {report.count(status)}" for status, name in _STATUS_NAMES.items())
+    lines = [f"文件：{counts}"]
+    lines += [f"• {escape(f.path, html)}：{escape(f.reason, html)}" for f in report.files if f.status == "failed"]
+    lines += [f"• 跳过 {escape(str(bad), html)}" for f in report.files for bad in f.bad_lines[:5]]
+    lines.append(f"文章 {report.articles} 篇，段落 {report.paragraphs} 段，用时 {report.seconds:.1f} 秒")
+    return clip("\n".join(lines), MAX_MESSAGE)
+
+
+def saved_as(name: str, saved: str, html: bool) -> str:
+    """The first line of an upload's report: where the file went, if not under its own name."""
+    if saved == name:
+        return f"已保存 {escape(name, html)}。\n"
+    return f"已有同名的不同文件，新文件另存为 {escape(saved, html)}。\n"
+
+
+def render_stats(stats: Stats, html: bool) -> str:
+    """Corpus size, last reload and what residents asked (and missed)."""
+    share = f"{stats.unanswered / stats.total:.0%}" if stats.total else "—"
+    lines = [
+        f"收录：文章 {stats.articles} 篇，段落 {stats.paragraphs} 段",
+        f"上次加载：{stats.loaded_at or '—'}",
+        f"提问：今天 {stats.today} 个，累计 {stats.total} 个，未能回答 {share}",
+    ]
+    if stats.missed:
+        lines.append("最近未能回答的问题：")
+        lines += [f"• {escape(clip(q, 60), html)}" for q in stats.missed]
+    return clip("\n".join(lines), MAX_MESSAGE)
+
+
+def example_questions(latest: Sequence[tuple[str, str | None]], has_weather: bool) -> list[str]:
+    """Three questions the current corpus answers, built from its newest headlines."""
+    examples = ["明天天气怎么样？"] if has_weather else []
+    examples += [f"{clip(headline, 30)}讲了什么？" for headline, _ in latest]
+    return examples[:3]
+
+
+def welcome(examples: Sequence[str], html: bool) -> str:
+    lines = [HELP, "", "可以这样问："] + [f"• {escape(q, html)}" for q in examples]
+    return "\n".join(lines)

@@ -62,11 +62,12 @@ class Store:
     {'articles': 0, 'paragraphs': 0}
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, shared: bool = False) -> None:
+        """Open (and create) the store; ``shared`` allows use from several threads, one at a time."""
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(str(path) if str(path) == ":memory:" else Path(path))
+            self.db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=not shared))
             # WAL lets the bot keep reading while an ingest writes; NORMAL stays consistent on crash.
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")

@@ -1,0 +1,67 @@
+"""Wiring: the Application with its handlers, the corpus loaded in post_init, long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
+                          MessageHandler, filters)
+
+from retrieval.searching import Searcher
+
+from . import handlers
+from .corpus import Corpus, RateLimiter, ResultPages
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, searcher: Searcher | None = None,
+                      builder: ApplicationBuilder | None = None) -> Application:
+    """The bot: handlers wired, the corpus (``searcher``, or the database's) in bot_data after post_init."""
+    corpus = Corpus(settings)
+
+    async def post_init(application: Application) -> None:
+        if searcher is not None:
+            corpus.serve(searcher)
+        else:
+            await asyncio.to_thread(corpus.load)
+        log.info("serving %d paragraphs", len(corpus.searcher) if corpus.searcher else 0)
+
+    async def post_shutdown(application: Application) -> None:
+        corpus.close()
+
+    builder = builder or ApplicationBuilder().token(settings.token or "").rate_limiter(AIORateLimiter())
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    application = builder.concurrent_updates(True).post_init(post_init).post_shutdown(post_shutdown).build()
+    application.bot_data.update(settings=settings, corpus=corpus, pages=ResultPages(),
+                                limiter=RateLimiter(settings.newsbot_rate_limit))
+
+    application.add_handler(CommandHandler(["start", "help"], handlers.on_start))
+    application.add_handler(CommandHandler("latest", handlers.on_latest))
+    application.add_handler(CommandHandler("ask", handlers.on_ask))
+    application.add_handler(CommandHandler("reload", handlers.on_reload))
+    application.add_handler(CommandHandler("stats", handlers.on_stats))
+    application.add_handler(CallbackQueryHandler(handlers.on_more))
+    application.add_handler(MessageHandler(filters.Document.ALL & ~filters.COMMAND, handlers.on_document))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level.upper())
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def run(settings: Settings) -> None:
+    """Long polling until interrupted."""
+    configure_logging(settings.newsbot_log_level)
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

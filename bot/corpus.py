@@ -1,0 +1,231 @@
+"""The bot's state outside Telegram: the searcher it answers from, its reloads, the question log,
+per-user rate limits and the result pages behind the 更多结果 button. Synchronous; handlers call
+the slow parts through ``asyncio.to_thread``."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from retrieval.answering import answer
+from retrieval.ingesting import IngestReport, ingest
+from retrieval.models import Answer, Hit
+from retrieval.searching import Searcher, load_searcher
+from retrieval.ingesting import SUFFIXES
+from retrieval.store import Store
+
+from .settings import Settings
+
+LOCAL = ZoneInfo("Asia/Shanghai")  # "today" for /stats is the residents' day
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What /stats shows."""
+
+    articles: int
+    paragraphs: int
+    loaded_at: str | None
+    today: int
+    total: int
+    unanswered: int
+    missed: tuple[str, ...]
+
+
+class Corpus:
+    """The searcher in service, replaced whole by a reload: a search in progress keeps the one it started on."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.searcher: Searcher | None = None
+        self.loaded_at: str | None = None
+        self.generation = 0
+        self._reload_lock = threading.Lock()
+        self._log_lock = threading.Lock()
+        self._log: Store | None = None
+        self._salt = ""
+
+    # -- loading ------------------------------------------------------------------------
+    def load(self) -> IngestReport | None:
+        """Serve what the database holds; fill an empty database from the data dir first."""
+        report = None
+        store = self._store()
+        with self._log_lock:
+            empty = store.counts()["paragraphs"] == 0
+        if empty:
+            report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
+        self.serve(load_searcher(self.settings.newsbot_db_path))
+        return report
+
+    def reload(self) -> IngestReport:
+        """Re-ingest the data dir and swap the new index in; raises ReloadBusy if one is running.
+
+        Any failure leaves the searcher in service untouched.
+        """
+        if not self._reload_lock.acquire(blocking=False):
+            raise ReloadBusy("a reload is already running")
+        try:
+            report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
+            self.serve(load_searcher(self.settings.newsbot_db_path))
+            return report
+        finally:
+            self._reload_lock.release()
+
+    @property
+    def reloading(self) -> bool:
+        return self._reload_lock.locked()
+
+    def serve(self, searcher: Searcher) -> None:
+        """Put ``searcher`` in service."""
+        self.searcher = searcher  # one reference assignment: readers see the old or the new, whole
+        self.generation += 1
+        self.loaded_at = datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
+
+    # -- questions ----------------------------------------------------------------------
+    def ask(self, question: str, user_id: int | None) -> Answer:
+        """Answer on the searcher in service and log the question (hashed user id, no names)."""
+        searcher = self.searcher
+        if searcher is None:
+            raise CorpusNotReady("the corpus is still loading")
+        result = answer(searcher, question)
+        if result.status in ("answered", "none"):
+            top = result.passages[0].paragraph.article_id if result.passages else None
+            with self._log_lock:
+                self._store().log_question(self._hash(user_id), question[:1000], result.answered, top)
+        return result
+
+    def stats(self, latest: int = 5) -> Stats:
+        midnight = datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
+        with self._log_lock:
+            store = self._store()
+            questions = store.question_stats(midnight.astimezone(timezone.utc).isoformat(timespec="seconds"), latest)
+        searcher = self.searcher
+        articles = len({p.article_id for p in searcher.paragraphs}) if searcher else 0
+        return Stats(articles=articles, paragraphs=len(searcher) if searcher else 0, loaded_at=self.loaded_at,
+                     today=questions["today"], total=questions["total"], unanswered=questions["unanswered"],
+                     missed=tuple(questions["missed"]))
+
+    def _store(self) -> Store:
+        if self._log is None:
+            self._log = Store(self.settings.newsbot_db_path, shared=True)
+            self._salt = self._log.get_meta("user_salt") or ""
+            if not self._salt:
+                self._salt = secrets.token_hex(16)
+                self._log.set_meta("user_salt", self._salt)
+        return self._log
+
+    def _hash(self, user_id: int | None) -> str:
+        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:16]
+
+    def close(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+class ReloadBusy(Exception):
+    """A reload was asked for while another one runs."""
+
+
+class CorpusNotReady(Exception):
+    """A question arrived before the first corpus was loaded."""
+
+
+class RateLimiter:
+    """At most ``limit`` events per user in any ``window`` seconds (a sliding window).
+
+    >>> limiter = RateLimiter(2, 60.0)
+    >>> [limiter.allow(7, now=t) for t in (0.0, 1.0, 2.0, 61.5)]
+    [True, True, False, True]
+    """
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("limit must be ≥ 1 and window > 0")
+        self.limit, self.window = limit, window
+        self._events: dict[int, deque[float]] = {}
+
+    def allow(self, user_id: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        events = self._events.setdefault(user_id, deque())
+        while events and events[0] <= now - self.window:
+            events.popleft()
+        if len(events) >= self.limit:
+            return False
+        events.append(now)
+        return True
+
+
+class ResultPages:
+    """Further passages behind a 更多结果 button, kept for the latest ``capacity`` answers.
+
+    >>> pages = ResultPages(capacity=1)
+    >>> key = pages.put(("a", "b"), generation=1)
+    >>> pages.get(key, generation=1), pages.get("nope", generation=1), pages.get(key, generation=2)
+    (('a', 'b'), None, None)
+    """
+
+    def __init__(self, capacity: int = 1000) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, tuple[tuple[Hit, ...], int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, hits: tuple[Hit, ...], generation: int) -> str:
+        key = secrets.token_hex(4)
+        with self._lock:
+            self._items[key] = (hits, generation)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str, generation: int) -> tuple[Hit, ...] | None:
+        """The hits behind ``key``, or None when unknown, evicted or from a corpus since replaced."""
+        with self._lock:
+            item = self._items.get(key)
+        if item is None or item[1] != generation:
+            return None
+        return item[0]
+
+
+class UploadRefused(Exception):
+    """An uploaded file is not a page file the bot accepts; the message says why, in Chinese."""
+
+
+_SAFE_NAME = re.compile(r"^[\w\u3400-\u9fff][\w\u3400-\u9fff.\-]{0,99}$")
+
+
+def check_upload(name: str | None, size: int | None, max_bytes: int) -> str:
+    """The file name to save an upload under; raises UploadRefused for a bad name, type or size."""
+    if not name or "/" in name or "\\" in name or name.startswith(".") or not _SAFE_NAME.match(name):
+        raise UploadRefused("文件名不合规（只能用字母、数字、汉字、点和连字符，不能以点开头）")
+    if Path(name).suffix.lower() not in SUFFIXES:
+        raise UploadRefused("只接受 .txt 或 .jsonl 文件")
+    if size is None or size > max_bytes:
+        raise UploadRefused(f"文件太大（上限 {max_bytes // 1024} KB）")
+    return name
+
+
+def save_upload(data_dir: Path, name: str, content: bytes) -> tuple[Path, bool]:
+    """Save an uploaded page under ``name`` in the data dir; returns (path, whether it is new content).
+
+    The same content already under that name is not written twice; different content under
+    a taken name gets the next free name (page-2.txt) instead of overwriting it.
+    """
+    target = data_dir / name
+    stem, suffix = target.stem, target.suffix
+    number = 1
+    while target.exists():
+        if target.read_bytes() == content:
+            return target, False
+        number += 1
+        target = data_dir / f"{stem}-{number}{suffix}"
+    target.write_bytes(content)
+    return target, True

@@ -1,0 +1,245 @@
+"""Handlers through the real python-telegram-bot Application, with a recording BaseRequest."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import ApplicationBuilder
+
+from bot import formatting
+from bot.app import build_application
+from bot.settings import Settings
+
+from .botkit import BOT_USER, RecordingRequest, callback_update, message_update, telegram_html_problems
+
+ADMIN, RESIDENT = 1, 1001
+TOKEN = "123456:TEST-TOKEN-never-logged"
+NEW_PAGE = "独山港镇新建五座口袋公园\n\n■本报记者 赵丽\n\n本报讯 今年以来，独山港镇利用边角地新建口袋公园五座，居民出门即可休闲健身。\n"
+
+
+@pytest.fixture
+async def bot(data_dir: Path, db_path: Path):
+    request = RecordingRequest()
+    settings = Settings(newsbot_data_dir=data_dir, newsbot_db_path=db_path, newsbot_admin_ids=frozenset({ADMIN}),
+                        newsbot_rate_limit=5, telegram_bot_token=TOKEN, _env_file=None)
+    builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(RecordingRequest())
+    application = build_application(settings, builder=builder)
+    await application.initialize()
+    await application.post_init(application)
+    application.recorder = request  # type: ignore[attr-defined]
+
+    async def send(data: dict) -> list[dict]:
+        """Process one update; the Bot API calls made meanwhile for its chat (others may run concurrently)."""
+        before = len(request.calls)
+        update = Update.de_json(data, application.bot)
+        await application.process_update(update)
+        chat = update.effective_chat.id
+        return [params for _, params in request.calls[before:] if params.get("chat_id", chat) == chat]
+
+    application.send = send  # type: ignore[attr-defined]
+    yield application
+    await application.post_shutdown(application)
+    await application.shutdown()
+
+
+def only_reply(calls: list[dict]) -> str:
+    texts = [call["text"] for call in calls if "text" in call]
+    assert len(texts) == 1, calls
+    assert telegram_html_problems(texts[0]) == []
+    return texts[0]
+
+
+async def test_private_question_gets_the_passage_with_bold_headline(bot):
+    calls = await bot.send(message_update("平湖经开区和谁签了战略合作协议?", RESIDENT))
+    text = only_reply(calls)
+    assert text.startswith("<b>地企携手聚力 资本产业深融</b>\n第6版 评论\n")
+    assert "《<u>战略合作协议</u>》" in text
+    assert calls[0]["parse_mode"] == "HTML"
+
+
+async def test_off_topic_question_says_no_answer_and_offers_headlines(bot):
+    text = only_reply(await bot.send(message_update("杭州亚运会什么时候开幕", RESIDENT)))
+    assert text.startswith(formatting.NO_ANSWER)
+    assert "• 市委常委会召开扩大会议" in text
+
+
+async def test_group_message_is_ignored_unless_the_bot_is_addressed(bot):
+    assert await bot.send(message_update("明天天气怎么样", RESIDENT, chat_type="group")) == []
+    mention = only_reply(await bot.send(message_update("@pinghu_news_bot 明天天气怎么样", RESIDENT, "supergroup")))
+    assert mention.startswith("<b>天气预报</b>")
+    reply = only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT, "group", reply_to_bot=True)))
+    assert reply.startswith("<b>时空廉书寄初心 结对帮带续薪火</b>")
+
+
+async def test_ask_command_works_in_groups_and_explains_itself_when_empty(bot):
+    text = only_reply(await bot.send(message_update("/ask 今天最高气温多少度", RESIDENT, "group")))
+    assert text.startswith("<b>天气预报</b>") and "<u>最高气温</u>" in text
+    assert only_reply(await bot.send(message_update("/ask", RESIDENT, "group"))) == formatting.ASK_USAGE
+
+
+async def test_start_lists_three_examples_from_the_corpus(bot):
+    text = only_reply(await bot.send(message_update("/start", RESIDENT)))
+    assert text.endswith("可以这样问：\n• 明天天气怎么样？\n• 市委常委会召开扩大会议讲了什么？\n"
+                         "• 地企携手聚力 资本产业深融讲了什么？")
+
+
+async def test_latest_lists_headlines(bot):
+    text = only_reply(await bot.send(message_update("/latest", RESIDENT)))
+    assert text.splitlines()[:3] == ["最新报道：", "• 市委常委会召开扩大会议", "• 地企携手聚力 资本产业深融"]
+
+
+async def test_more_button_pages_further_answers_and_rejects_forged_or_stale_data(bot):
+    calls = await bot.send(message_update("平湖产业人才和职业教育", RESIDENT))
+    only_reply(calls)
+    button = calls[0]["reply_markup"]["inline_keyboard"][0][0]
+    assert button["text"] == "更多结果" and len(button["callback_data"].encode()) <= 64
+    more = await bot.send(callback_update(button["callback_data"], RESIDENT))
+    assert more[0] == {"callback_query_id": more[0]["callback_query_id"]}  # answered, silently
+    assert telegram_html_problems(more[1]["text"]) == [] and more[1]["text"].startswith("<b>")
+    forged = await bot.send(callback_update("more:../../etc:99", RESIDENT))
+    assert forged[0]["text"] == formatting.STALE and len(forged) == 1
+    unknown = await bot.send(callback_update("more:deadbeef:0", RESIDENT))
+    assert unknown[0]["text"] == formatting.STALE
+
+
+async def test_non_admin_reload_is_refused_and_logged(bot, caplog):
+    with caplog.at_level(logging.WARNING):
+        text = only_reply(await bot.send(message_update("/reload", RESIDENT)))
+    assert text == formatting.NOT_ADMIN
+    assert f"refused admin command from user {RESIDENT}" in caplog.text
+
+
+async def test_admin_reload_reports_and_serves_the_new_page(bot, data_dir):
+    assert only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT))).startswith(formatting.NO_ANSWER)
+    (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    report = only_reply(await bot.send(message_update("/reload", ADMIN, "group")))
+    assert report.startswith("文件：新增 1，更新 0，未变 1，移除 0，失败 0\n文章 8 篇，段落 33 段")
+    text = only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT)))
+    assert text.startswith("<b>独山港镇新建五座口袋公园</b>\n2025-12-19\n")
+
+
+async def test_failed_reload_keeps_the_old_corpus_and_says_why(bot, db_path, monkeypatch):
+    from retrieval.errors import StoreError
+
+    def broken(*args, **kwargs):
+        raise StoreError("cannot open database: disk I/O error")
+
+    monkeypatch.setattr("bot.corpus.ingest", broken)
+    text = only_reply(await bot.send(message_update("/reload", ADMIN)))
+    assert text == formatting.RELOAD_FAILED + "cannot open database: disk I/O error"
+    assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
+
+
+async def test_second_reload_while_one_runs_is_refused(bot):
+    corpus = bot.bot_data["corpus"]
+    corpus._reload_lock.acquire()  # as a running reload holds it
+    try:
+        assert only_reply(await bot.send(message_update("/reload", ADMIN))) == formatting.RELOAD_BUSY
+    finally:
+        corpus._reload_lock.release()
+
+
+async def test_stats_show_corpus_questions_and_unanswered(bot):
+    await bot.send(message_update("顾亚萍是谁", RESIDENT))
+    await bot.send(message_update("比特币价格", RESIDENT))
+    await bot.send(message_update("你好", RESIDENT))  # greetings are not questions
+    text = only_reply(await bot.send(message_update("/stats", ADMIN)))
+    lines = text.splitlines()
+    assert lines[0] == "收录：文章 7 篇，段落 32 段"
+    assert lines[2] == "提问：今天 2 个，累计 2 个，未能回答 50%"
+    assert lines[3:] == ["最近未能回答的问题：", "• 比特币价格"]
+    assert only_reply(await bot.send(message_update("/stats", RESIDENT))) == formatting.NOT_ADMIN
+
+
+async def test_question_log_keeps_hashed_user_ids_only(bot, db_path):
+    import sqlite3
+
+    await bot.send(message_update("顾亚萍是谁", RESIDENT))
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute("SELECT user_hash, text, answered, top_article FROM questions").fetchone()
+    assert row[1:] == ("顾亚萍是谁", 1, "000_e4a181130212ea15.txt#3")
+    assert str(RESIDENT) not in row[0] and len(row[0]) == 16
+
+
+async def test_rate_limit_answers_politely_after_the_limit(bot):
+    for _ in range(5):
+        only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 1)))
+    assert only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 1))) == formatting.RATE_LIMITED
+    assert only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 2))).startswith("<b>天气预报</b>")
+
+
+async def test_admin_uploads_a_page_file_and_it_is_answerable(bot, data_dir):
+    bot.recorder.files["doc-1"] = NEW_PAGE.encode()
+    document = {"file_id": "doc-1", "file_unique_id": "u1", "file_name": "2025-12-19.txt",
+                "file_size": len(NEW_PAGE.encode())}
+    text = only_reply(await bot.send(message_update("", ADMIN, document=document)))
+    assert text.startswith("已保存 2025-12-19.txt。\n文件：新增 1")
+    assert (data_dir / "2025-12-19.txt").read_text(encoding="utf-8") == NEW_PAGE
+    # The same name with other content is saved beside it, never over it.
+    bot.recorder.files["doc-2"] = NEW_PAGE.replace("五座", "六座").encode()
+    text = only_reply(await bot.send(message_update("", ADMIN, document=dict(document, file_id="doc-2"))))
+    assert text.startswith("已有同名的不同文件，新文件另存为 2025-12-19-2.txt。")
+    assert (data_dir / "2025-12-19.txt").read_text(encoding="utf-8") == NEW_PAGE
+
+
+@pytest.mark.parametrize(("name", "size", "reason"), [
+    ("../../etc/passwd.txt", 10, "文件名不合规"), (".hidden.txt", 10, "文件名不合规"),
+    ("run.sh", 10, "只接受 .txt 或 .jsonl 文件"), ("big.txt", 10 * 1024 * 1024, "文件太大"),
+])
+async def test_bad_uploads_are_refused_with_the_reason(bot, data_dir, name, size, reason):
+    document = {"file_id": "x", "file_unique_id": "u", "file_name": name, "file_size": size}
+    text = only_reply(await bot.send(message_update("", ADMIN, document=document)))
+    assert text.startswith(formatting.UPLOAD_REFUSED + reason)
+    assert sorted(p.name for p in data_dir.iterdir()) == ["000_e4a181130212ea15.txt"]
+
+
+async def test_resident_upload_is_refused(bot, data_dir):
+    document = {"file_id": "x", "file_unique_id": "u", "file_name": "page.txt", "file_size": 10}
+    assert only_reply(await bot.send(message_update("", RESIDENT, document=document))) == formatting.NOT_ADMIN
+
+
+async def test_unexpected_error_is_logged_with_traceback_and_the_user_told_politely(bot, monkeypatch, caplog):
+    def boom(*args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(bot.bot_data["corpus"], "ask", boom)
+    with caplog.at_level(logging.ERROR):
+        text = only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT)))
+    assert text == formatting.ERROR
+    record = next(r for r in caplog.records if r.exc_info)
+    assert "index exploded" in str(record.exc_info[1])
+    assert TOKEN not in caplog.text
+
+
+async def test_bot_identity_comes_from_get_me(bot):
+    assert bot.bot.username == BOT_USER["username"]
+
+
+async def test_residents_are_answered_from_the_old_corpus_while_a_reload_runs(bot, data_dir, monkeypatch):
+    import asyncio
+    import threading
+
+    from bot import corpus as corpus_module
+
+    started, release = threading.Event(), threading.Event()
+    real_ingest = corpus_module.ingest
+
+    def slow_ingest(*args, **kwargs):
+        started.set()
+        release.wait(10)
+        return real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr("bot.corpus.ingest", slow_ingest)
+    (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    reload = asyncio.create_task(bot.send(message_update("/reload", ADMIN)))
+    assert await asyncio.to_thread(started.wait, 10)
+    during = only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT)))
+    release.set()
+    report = only_reply(await reload)
+    after = only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT)))
+    assert during.startswith(formatting.NO_ANSWER)  # the old corpus, whole
+    assert report.startswith("文件：新增 1")
+    assert after.startswith("<b>独山港镇新建五座口袋公园</b>")
