@@ -53,15 +53,32 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
     return application
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level.upper())
-    # httpx logs every request URL, and Bot API URLs contain the token.
+class RedactingFormatter(logging.Formatter):
+    """Formats records with every secret replaced, tracebacks included."""
+
+    def __init__(self, fmt: str, secrets: tuple[str, ...]) -> None:
+        super().__init__(fmt)
+        self.secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    """Log to stderr; Bot API URLs contain the token, so it is redacted from every line."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # httpx logs every request URL at INFO: noise, and a token leak wherever another formatter is used.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def run(settings: Settings) -> None:
     """Long polling until interrupted."""
-    configure_logging(settings.newsbot_log_level)
+    configure_logging(settings.newsbot_log_level, (settings.token or "",))
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
