@@ -5,26 +5,32 @@ the slow parts through ``asyncio.to_thread``."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
+import sqlite3
 import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from retrieval.answering import answer
-from retrieval.ingesting import IngestReport, ingest
+from retrieval.errors import BadInput
+from retrieval.ingesting import SUFFIXES, IngestReport, decode, ingest, parse_file
 from retrieval.models import Answer, Hit
 from retrieval.searching import Searcher, load_searcher
-from retrieval.ingesting import SUFFIXES
-from retrieval.store import Store
+from retrieval.store import Store, now
 
 from .settings import Settings
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # "today" for /stats is the residents' day
+LOG_WAIT = 0.2  # seconds a question-log write waits for a reload's transaction before deferring
+PENDING_LIMIT = 10_000  # question-log rows kept in memory while the database is busy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,16 +56,16 @@ class Corpus:
         self.generation = 0
         self._reload_lock = threading.Lock()
         self._log_lock = threading.Lock()
-        self._log: Store | None = None
+        self._log_store: Store | None = None
+        self._pending: list[dict] = []
         self._salt = ""
 
     # -- loading ------------------------------------------------------------------------
     def load(self) -> IngestReport | None:
         """Serve what the database holds; fill an empty database from the data dir first."""
         report = None
-        store = self._store()
         with self._log_lock:
-            empty = store.counts()["paragraphs"] == 0
+            empty = self._store().counts()["paragraphs"] == 0
         if empty:
             report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
         self.serve(load_searcher(self.settings.newsbot_db_path))
@@ -97,16 +103,36 @@ class Corpus:
             raise CorpusNotReady("the corpus is still loading")
         result = answer(searcher, question)
         if result.status in ("answered", "none"):
-            top = result.passages[0].paragraph.article_id if result.passages else None
-            with self._log_lock:
-                self._store().log_question(self._hash(user_id), question[:1000], result.answered, top)
+            top = result.passages[0].paragraph.article_id if result.passages else ""
+            self._log({"asked_at": now(), "user_id": user_id, "text": question[:1000],
+                       "answered": int(result.answered), "top_article": top})
         return result
 
+    def _log(self, row: dict | None = None) -> None:
+        """Write the question log, or keep it for later while a reload holds the database.
+
+        A resident's answer never waits for, or fails on, the log: a locked database only
+        delays the rows until the next write.
+        """
+        with self._log_lock:
+            if row is not None and len(self._pending) < PENDING_LIMIT:
+                user_id = row.pop("user_id")
+                self._pending.append(row | {"user_hash": self._hash(user_id)})
+            if not self._pending:
+                return
+            try:
+                self._store().log_questions(self._pending)
+            except sqlite3.OperationalError as error:
+                log.info("question log deferred (%d rows): %s", len(self._pending), error)
+                return
+            self._pending = []
+
     def stats(self, latest: int = 5) -> Stats:
+        self._log()
         midnight = datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
         with self._log_lock:
             store = self._store()
-            questions = store.question_stats(midnight.astimezone(timezone.utc).isoformat(timespec="seconds"), latest)
+            questions = store.question_stats(midnight.astimezone(UTC).isoformat(timespec="seconds"), latest)
         searcher = self.searcher
         articles = len({p.article_id for p in searcher.paragraphs}) if searcher else 0
         return Stats(articles=articles, paragraphs=len(searcher) if searcher else 0, loaded_at=self.loaded_at,
@@ -114,21 +140,24 @@ class Corpus:
                      missed=tuple(questions["missed"]))
 
     def _store(self) -> Store:
-        if self._log is None:
-            self._log = Store(self.settings.newsbot_db_path, shared=True)
-            self._salt = self._log.get_meta("user_salt") or ""
+        if self._log_store is None:
+            self._log_store = Store(self.settings.newsbot_db_path, shared=True, timeout=LOG_WAIT)
+            self._salt = self._log_store.get_meta("user_salt") or ""
             if not self._salt:
                 self._salt = secrets.token_hex(16)
-                self._log.set_meta("user_salt", self._salt)
-        return self._log
+                self._log_store.set_meta("user_salt", self._salt)
+        return self._log_store
 
     def _hash(self, user_id: int | None) -> str:
+        """A salted hash of the user id (the salt is per database), so the log holds no identities."""
+        self._store()
         return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:16]
 
     def close(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        self._log()
+        if self._log_store is not None:
+            self._log_store.close()
+            self._log_store = None
 
 
 class ReloadBusy(Exception):
@@ -203,7 +232,10 @@ _SAFE_NAME = re.compile(r"^[\w\u3400-\u9fff][\w\u3400-\u9fff.\-]{0,99}$")
 
 
 def check_upload(name: str | None, size: int | None, max_bytes: int) -> str:
-    """The file name to save an upload under; raises UploadRefused for a bad name, type or size."""
+    """The file name to save an upload under; raises UploadRefused for a bad name, type or size.
+
+    Checked before anything is downloaded; the content is checked by ``check_content``.
+    """
     if not name or "/" in name or "\\" in name or name.startswith(".") or not _SAFE_NAME.match(name):
         raise UploadRefused("文件名不合规（只能用字母、数字、汉字、点和连字符，不能以点开头）")
     if Path(name).suffix.lower() not in SUFFIXES:
@@ -211,6 +243,17 @@ def check_upload(name: str | None, size: int | None, max_bytes: int) -> str:
     if size is None or size > max_bytes:
         raise UploadRefused(f"文件太大（上限 {max_bytes // 1024} KB）")
     return name
+
+
+def check_content(name: str, content: bytes) -> None:
+    """Refuse an upload that could not be ingested (empty, binary, undecodable, no articles) before saving it."""
+    try:
+        text, _ = decode(content, name)
+        articles, _ = parse_file(text, name)
+    except BadInput as error:
+        raise UploadRefused(str(error)) from error
+    if not articles:
+        raise UploadRefused("no articles found")
 
 
 def save_upload(data_dir: Path, name: str, content: bytes) -> tuple[Path, bool]:

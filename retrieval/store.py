@@ -11,7 +11,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
 
 def now() -> str:
     """The current UTC time as an ISO string, the one time format the store keeps."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def head_text(article: Article) -> str:
@@ -62,12 +62,15 @@ class Store:
     {'articles': 0, 'paragraphs': 0}
     """
 
-    def __init__(self, path: str | Path, shared: bool = False) -> None:
-        """Open (and create) the store; ``shared`` allows use from several threads, one at a time."""
+    def __init__(self, path: str | Path, shared: bool = False, timeout: float = 30.0) -> None:
+        """Open (and create) the store; ``shared`` allows use from several threads, one at a time.
+
+        ``timeout`` is how long a write waits for another connection's write to finish.
+        """
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=not shared))
+            self.db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=not shared, timeout=timeout))
             # WAL lets the bot keep reading while an ingest writes; NORMAL stays consistent on crash.
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -89,9 +92,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """All writes inside happen together or not at all."""
-        with self.db.atomic():
+        """All writes inside happen together or not at all.
+
+        The write lock is taken up front (BEGIN IMMEDIATE): a deferred transaction that reads
+        first fails at once with "database is locked" if another connection (the bot's question
+        log) commits before its first write.
+        """
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
     # -- sources -------------------------------------------------------------------------
     def sources(self) -> dict[str, dict[str, Any]]:
@@ -220,10 +233,10 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         self.db["meta"].upsert({"key": key, "value": value}, pk="key")
 
-    def log_question(self, user_hash: str, text: str, answered: bool, top_article: str | None) -> None:
+    def log_questions(self, rows: list[dict[str, Any]]) -> None:
+        """Append question-log rows: asked_at, user_hash, text, answered, top_article."""
         with self.db.atomic():
-            self.db["questions"].insert({"asked_at": now(), "user_hash": user_hash, "text": text,
-                                         "answered": int(answered), "top_article": top_article or ""})
+            self.db["questions"].insert_all(rows)
 
     def question_stats(self, since: str, latest: int) -> dict[str, Any]:
         total, unanswered = self.db.execute(
