@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.cmrc_task import build_task, naive_reference, write_jsonl
 from retrieval.evaluating import metrics, rank_of
 from retrieval.ingesting import ingest
-from retrieval.searching import B, K1, load_searcher
+from retrieval.searching import K1, B, load_searcher
 
 
 def run(path: Path, k1: float = K1, b: float = B, distractors: tuple[Path, ...] = (),

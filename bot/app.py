@@ -6,8 +6,15 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                          MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from retrieval.searching import Searcher
 
@@ -16,6 +23,15 @@ from .corpus import Corpus, RateLimiter, ResultPages
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+# Telegram's 429 answers carry retry_after: wait that long and try again, a few times.
+RETRIES_AFTER_429 = 3
+
+
+def rate_limiter() -> AIORateLimiter:
+    """Telegram's flood limits for outgoing messages, retrying after a 429."""
+    return AIORateLimiter(max_retries=RETRIES_AFTER_429)
 
 
 def build_application(settings: Settings, searcher: Searcher | None = None,
@@ -33,7 +49,7 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
     async def post_shutdown(application: Application) -> None:
         corpus.close()
 
-    builder = builder or ApplicationBuilder().token(settings.token or "").rate_limiter(AIORateLimiter())
+    builder = builder or ApplicationBuilder().token(settings.token or "").rate_limiter(rate_limiter())
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
@@ -49,6 +65,7 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
     application.add_handler(CallbackQueryHandler(handlers.on_more))
     application.add_handler(MessageHandler(filters.Document.ALL & ~filters.COMMAND, handlers.on_document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, handlers.on_unknown_command))
     application.add_error_handler(handlers.on_error)
     return application
 

@@ -164,6 +164,7 @@ NO_MORE = "没有更多结果了。"
 ASK_USAGE = "用法：/ask 您的问题，例如 /ask 明天天气怎么样"
 LOADING = "报道正在加载，请稍后再问。"
 UPLOAD_REFUSED = "无法接收这个文件："
+UNKNOWN_COMMAND = "没有这个命令。直接发送问题即可，或发送 /help 查看用法。"
 
 _STATUS_NAMES = {"new": "新增", "changed": "更新", "unchanged": "未变", "removed": "移除", "failed": "失败"}
 

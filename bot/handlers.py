@@ -8,13 +8,14 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import NetworkError
 from telegram.ext import ContextTypes
 
 from retrieval.errors import RetrievalError
 from retrieval.models import Answer, Hit
 
 from . import formatting
-from .corpus import Corpus, CorpusNotReady, RateLimiter, ReloadBusy, ResultPages, UploadRefused, check_upload, save_upload
+from .corpus import Corpus, CorpusNotReady, ReloadBusy, UploadRefused, check_content, check_upload, save_upload
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply_answer(update, context, question)
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An unknown /command in a private chat: point to /help (in groups it may be another bot's)."""
+    await update.effective_message.reply_text(formatting.UNKNOWN_COMMAND)
+
+
 async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The 更多结果 button: the next page of passages, or a polite word if they are gone."""
     query = update.callback_query
@@ -175,10 +181,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     settings = settings_of(context)
     try:
         name = check_upload(document.file_name, document.file_size, settings.newsbot_max_upload_kb * 1024)
+        content = bytes(await (await document.get_file()).download_as_bytearray())
+        check_upload(name, len(content), settings.newsbot_max_upload_kb * 1024)  # the size it really has
+        await asyncio.to_thread(check_content, name, content)
     except UploadRefused as refusal:
         await update.effective_message.reply_text(formatting.UPLOAD_REFUSED + str(refusal))
         return
-    content = bytes(await (await document.get_file()).download_as_bytearray())
     path, _ = await asyncio.to_thread(save_upload, settings.newsbot_data_dir, name, content)
     log.info("admin %s uploaded %s as %s", update.effective_user.id, name, path.name)
     await run_reload(update, context, formatting.saved_as(name, path.name, html=True))
@@ -186,6 +194,10 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every unexpected error with its traceback; tell the user, in Chinese, without details."""
+    if update is None and isinstance(context.error, NetworkError):
+        # Polling failed: python-telegram-bot retries with backoff; one line per attempt is enough.
+        log.warning("Bot API unreachable, polling again with backoff: %s", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         await update.effective_message.reply_text(formatting.ERROR)

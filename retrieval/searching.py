@@ -83,7 +83,7 @@ class Searcher:
         weights = [max(self.index.term_idf(form) for form in forms) for forms in words]
         credit = [max(_presence(form, text) for form in forms) for forms in words]
         total = sum(weights)
-        coverage = sum(w * c for w, c in zip(weights, credit)) / total if total else 0.0
+        coverage = sum(w * c for w, c in zip(weights, credit, strict=True)) / total if total else 0.0
         terms = tuple(dict.fromkeys(
             form for forms in words for form in forms
             if len(form) > 1 and form in tokenizing.normalize(paragraph.text)))

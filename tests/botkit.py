@@ -22,6 +22,7 @@ class RecordingRequest(BaseRequest):
     def __init__(self, files: dict[str, bytes] | None = None) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.files = files or {}
+        self.too_many: dict[str, int] = {}  # endpoint -> retry_after for its next call (a 429 once)
 
     async def initialize(self) -> None:
         pass
@@ -41,6 +42,10 @@ class RecordingRequest(BaseRequest):
         endpoint = url.rsplit("/", 1)[-1]
         params = {k: _decode(v) for k, v in (request_data.json_parameters if request_data else {}).items()}
         self.calls.append((endpoint, params))
+        retry_after = self.too_many.pop(endpoint, None)
+        if retry_after is not None:
+            return 429, json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": retry_after},
+                                    "description": f"Too Many Requests: retry after {retry_after}"}).encode()
         result: Any = True
         if endpoint == "getMe":
             result = BOT_USER
@@ -119,7 +124,8 @@ def telegram_html_problems(text: str) -> list[str]:
     problems = []
     if len(text) > 4096:
         problems.append(f"{len(text)} characters > 4096")
-    bare = re.sub(r"</?(?:%s)(?:\s[^<>]*)?>" % "|".join(map(re.escape, TELEGRAM_TAGS)), "", text)
+    tags = "|".join(map(re.escape, TELEGRAM_TAGS))
+    bare = re.sub(rf"</?(?:{tags})(?:\s[^<>]*)?>", "", text)
     if "<" in bare or ">" in bare:
         problems.append("unescaped < or > outside a tag")
     if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):

@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
-from telegram import Update
-from telegram.ext import ApplicationBuilder
 
 from bot import formatting
-from bot.app import build_application
-from bot.settings import Settings
 
-from .botkit import BOT_USER, RecordingRequest, callback_update, message_update, telegram_html_problems
+from .botkit import BOT_USER, callback_update, message_update, telegram_html_problems
+from .conftest import ADMIN, RESIDENT, TOKEN
 
-ADMIN, RESIDENT = 1, 1001
-TOKEN = "123456:TEST-TOKEN-never-logged"
 NEW_PAGE = "独山港镇新建五座口袋公园\n\n■本报记者 赵丽\n\n本报讯 今年以来，独山港镇利用边角地新建口袋公园五座，居民出门即可休闲健身。\n"
 
 
 @pytest.fixture
-async def bot(data_dir: Path, db_path: Path):
-    request = RecordingRequest()
-    settings = Settings(newsbot_data_dir=data_dir, newsbot_db_path=db_path, newsbot_admin_ids=frozenset({ADMIN}),
-                        newsbot_rate_limit=5, telegram_bot_token=TOKEN, _env_file=None)
-    builder = ApplicationBuilder().token(TOKEN).request(request).get_updates_request(RecordingRequest())
-    application = build_application(settings, builder=builder)
-    await application.initialize()
-    await application.post_init(application)
-    application.recorder = request  # type: ignore[attr-defined]
-
-    async def send(data: dict) -> list[dict]:
-        """Process one update; the Bot API calls made meanwhile for its chat (others may run concurrently)."""
-        before = len(request.calls)
-        update = Update.de_json(data, application.bot)
-        await application.process_update(update)
-        chat = update.effective_chat.id
-        return [params for _, params in request.calls[before:] if params.get("chat_id", chat) == chat]
-
-    application.send = send  # type: ignore[attr-defined]
-    yield application
-    await application.post_shutdown(application)
-    await application.shutdown()
+def bot(bot_app):
+    return bot_app
 
 
 def only_reply(calls: list[dict]) -> str:
@@ -243,3 +217,81 @@ async def test_residents_are_answered_from_the_old_corpus_while_a_reload_runs(bo
     assert during.startswith(formatting.NO_ANSWER)  # the old corpus, whole
     assert report.startswith("文件：新增 1")
     assert after.startswith("<b>独山港镇新建五座口袋公园</b>")
+
+
+async def test_unknown_command_points_to_help_in_private_and_is_silent_in_groups(bot):
+    assert only_reply(await bot.send(message_update("/nonsense", RESIDENT))) == formatting.UNKNOWN_COMMAND
+    assert await bot.send(message_update("/nonsense", RESIDENT, "group")) == []
+
+
+async def test_admin_is_the_numeric_id_never_the_username(bot):
+    update = message_update("/reload", RESIDENT)
+    update["message"]["from"]["username"] = "admin"  # whatever a resident calls themselves
+    update["message"]["from"]["first_name"] = "管理员"
+    assert only_reply(await bot.send(update)) == formatting.NOT_ADMIN
+    in_group = message_update("/stats", RESIDENT, "supergroup")
+    assert only_reply(await bot.send(in_group)) == formatting.NOT_ADMIN
+    assert only_reply(await bot.send(message_update("/stats", ADMIN, "supergroup"))).startswith("收录：")
+
+
+async def test_a_429_is_waited_out_for_its_retry_after_and_the_reply_still_arrives(data_dir, db_path):
+    import time
+
+    from bot.app import rate_limiter
+
+    from .botkit import RecordingRequest
+    from .conftest import running_app
+
+    request = RecordingRequest()
+    async with running_app(data_dir, db_path, request, lambda b: b.rate_limiter(rate_limiter())) as app:
+        request.too_many["sendMessage"] = 1
+        started = time.monotonic()
+        calls = await app.send(message_update("顾亚萍是谁", RESIDENT))
+        waited = time.monotonic() - started
+    sends = [params for params in calls if "text" in params]
+    assert len(sends) == 2 and sends[0] == sends[1]  # refused once, then sent again unchanged
+    assert waited >= 1.0  # not before Telegram's retry_after
+
+
+async def test_bad_files_in_the_data_dir_are_reported_by_reload_and_nothing_is_lost(bot, data_dir, seed_text):
+    (data_dir / "empty.txt").write_bytes(b"")
+    (data_dir / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    (data_dir / "garbage.txt").write_bytes(b"\xff\xfe\xfa\xff\x81 ")
+    (data_dir / "copy-gb18030.txt").write_bytes(seed_text.encode("gb18030"))
+    (data_dir / "lines.jsonl").write_text('{"headline": "好标题", "text": "新埭镇开展消防演练。"}\nnot json\n{"text": "x"}\n',
+                                          encoding="utf-8")
+    report = only_reply(await bot.send(message_update("/reload", ADMIN)))
+    assert report.splitlines() == [
+        "文件：新增 2，更新 0，未变 1，移除 0，失败 3",
+        "• blob.txt：binary file (NUL bytes)",
+        "• empty.txt：empty file",
+        "• garbage.txt：not text in utf-8, utf-8-sig, gb18030",
+        "• 跳过 lines.jsonl:2: not JSON (Expecting value)",
+        "• 跳过 lines.jsonl:3: no headline",
+        report.splitlines()[-1],
+    ]
+    assert report.splitlines()[-1].startswith("文章 15 篇，段落 65 段")
+    assert only_reply(await bot.send(message_update("新埭镇消防演练", RESIDENT))).startswith("<b>好标题</b>")
+    assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"\x00\x00binary", "binary file (NUL bytes)"),
+    (b"   \n", "empty file"),
+    (b"\xff\xfe\xfa\xff\x81 ", "not text in utf-8, utf-8-sig, gb18030"),
+])
+async def test_bad_uploaded_pages_are_refused_with_the_reason_and_not_saved(bot, data_dir, content, reason):
+    bot.recorder.files["bad"] = content
+    document = {"file_id": "bad", "file_unique_id": "u", "file_name": "page.txt", "file_size": len(content)}
+    text = only_reply(await bot.send(message_update("", ADMIN, document=document)))
+    assert text == formatting.UPLOAD_REFUSED + reason
+    assert sorted(p.name for p in data_dir.iterdir()) == ["000_e4a181130212ea15.txt"]
+    assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
+
+
+async def test_uploaded_jsonl_with_bad_lines_loads_the_good_ones_and_reports_the_rest(bot, data_dir):
+    content = '{"headline": "好标题", "text": "新埭镇开展消防演练。"}\n{broken\n'.encode()
+    bot.recorder.files["j"] = content
+    document = {"file_id": "j", "file_unique_id": "u", "file_name": "more.jsonl", "file_size": len(content)}
+    text = only_reply(await bot.send(message_update("", ADMIN, document=document)))
+    assert "• 跳过 more.jsonl:2: not JSON" in text and "文件：新增 1" in text

@@ -11,25 +11,14 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from retrieval import ingesting
-from retrieval.ingesting import decode, ingest
 from retrieval.errors import BadInput
+from retrieval.ingesting import decode, ingest
+
+from .conftest import dump
 
 SEED_HEADLINES = ["市委常委会召开扩大会议", "地企携手聚力 资本产业深融", "“职教出海” 彰显平湖担当",
                   "时空廉书寄初心 结对帮带续薪火", "我市打造青年人才“引育留”新生态",
                   "嘉兴市交通学校(嘉兴交通技工学校)", "天气预报"]
-
-
-def dump(db: Path) -> dict[str, list[tuple]]:
-    """Everything a reader sees, to compare databases exactly."""
-    with sqlite3.connect(db) as conn:
-        return {
-            "articles": conn.execute("SELECT id, source, kind, headline, subheadline, byline, page, section, date, "
-                                     "position FROM articles ORDER BY id").fetchall(),
-            "paragraphs": conn.execute("SELECT article_id, position, text FROM paragraphs "
-                                       "ORDER BY article_id, position").fetchall(),
-            "sources": conn.execute("SELECT name, sha256, size, status, error, encoding FROM sources "
-                                    "ORDER BY name").fetchall(),
-        }
 
 
 def headlines(db: Path, source: str | None = None) -> list[str]:

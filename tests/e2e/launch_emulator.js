@@ -6,7 +6,8 @@
 //   node launch_emulator.js [PORT]     (or PORT=... ; 0 = pick a free port)
 //
 // Prints exactly one line `READY <port>` on stdout once listening; exits 0 on
-// SIGTERM/SIGINT. Set DEBUG=TelegramServer:* for the emulator's own logs (stderr).
+// SIGTERM/SIGINT. Set DEBUG=TelegramServer:* for the emulator's own logs (stderr),
+// FIRST_ID=N to start update and message ids at N (for a restart mid-test).
 //
 // How the fixes are hooked in: TelegramServer's constructor registers every
 // route from the array exported by lib/routes/index.js, right after its body
@@ -284,6 +285,12 @@ process.on('unhandledRejection', (err) => console.error('emulator error:', err))
 async function main() {
   const srv = new TelegramServer({ port: port || 9000, host: HOST });
   srv.config.port = port; // normalizeConfig turns 0 into 9000; we want "any free port"
+  // FIRST_ID: where update and message ids start. Telegram's ids only grow, so an emulator
+  // restarted in a test must continue above the ids the bot has confirmed, or the bot's
+  // getUpdates offset would hide every new update.
+  const firstId = Number(process.env.FIRST_ID || 1);
+  srv.updateId = firstId;
+  srv.messageId = firstId;
   await srv.start();
   process.stdout.write(`READY ${srv.server.address().port}\n`);
   const stop = async () => {

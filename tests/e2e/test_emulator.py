@@ -39,25 +39,48 @@ def _need(tool: str) -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[str]:
-    """The emulator on a free port; its base URL."""
-    node, npm = _need("node"), _need("npm")
-    if not (HERE / "node_modules" / "telegram-test-api").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, timeout=300,
-                       stdout=subprocess.DEVNULL)
-    process = subprocess.Popen([node, "launch_emulator.js", "0"], cwd=HERE, stdout=subprocess.PIPE, text=True)
-    try:
-        line = process.stdout.readline()  # "READY <port>"
+class Emulator:
+    """The launcher as a subprocess; it can be stopped and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.node, npm = _need("node"), _need("npm")
+        if not (HERE / "node_modules" / "telegram-test-api").is_dir():
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, timeout=300,
+                           stdout=subprocess.DEVNULL)
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    def start(self, first_id: int = 1) -> None:
+        env = dict(os.environ, FIRST_ID=str(first_id))
+        self.process = subprocess.Popen([self.node, "launch_emulator.js", str(self.port)], cwd=HERE, env=env,
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()  # "READY <port>"
         assert line.startswith("READY "), line
-        yield f"http://127.0.0.1:{int(line.split()[1])}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        self.port = int(line.split()[1])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 @pytest.fixture(scope="module")
-def deployment(emulator: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def emulator() -> Iterator[Emulator]:
+    server = Emulator()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def deployment(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """`newsbot run` as a subprocess against the emulator, with a data dir holding the seed page."""
     home = tmp_path_factory.mktemp("deployment")
     data = home / "data"
@@ -65,7 +88,7 @@ def deployment(emulator: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     shutil.copy(SEED, data / SEED.name)
     log_path = home / "newsbot.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"{emulator}/bot", NEWSBOT_ADMIN_IDS=str(ADMIN),
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"{emulator.base}/bot", NEWSBOT_ADMIN_IDS=str(ADMIN),
                NEWSBOT_DATA_DIR=str(data), NEWSBOT_DB_PATH=str(home / "news.db"), NEWSBOT_LOG_LEVEL="DEBUG")
     newsbot = Path(sys.executable).with_name("newsbot")
     with log_path.open("w") as log:
@@ -75,7 +98,7 @@ def deployment(emulator: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         while "serving" not in log_path.read_text() and time.monotonic() < deadline:
             assert process.poll() is None, log_path.read_text()
             time.sleep(0.1)
-        yield {"base": emulator, "data": data, "log": log_path}
+        yield {"base": emulator.base, "data": data, "log": log_path}
     finally:
         process.terminate()
         process.wait(timeout=15)
@@ -164,3 +187,16 @@ def test_reload_is_refused_to_residents_and_serves_new_pages_for_admins(deployme
     answer = resident.ask("独山港镇口袋公园有多大")["text"]
     assert answer.startswith("<b>独山港镇新建五座口袋公园</b>\n2025-12-19\n")
     assert "一万二千平方米" in answer
+
+
+def test_bot_retries_while_the_api_is_down_and_answers_when_it_returns(deployment, emulator):
+    """Runs last: it restarts the emulator under the running bot."""
+    user = User(deployment["base"], RESIDENT)
+    assert user.ask("顾亚萍是谁")["text"].startswith("<b>时空廉书寄初心")
+    emulator.stop()
+    time.sleep(3)  # the bot's long polls fail meanwhile
+    emulator.start(first_id=1_000_000)  # Telegram's ids keep growing across the outage
+    reply = User(deployment["base"], RESIDENT).ask("顾亚萍是谁")
+    assert reply["text"].startswith("<b>时空廉书寄初心 结对帮带续薪火</b>")
+    log = deployment["log"].read_text()
+    assert "WARNING bot.handlers: Bot API unreachable, polling again with backoff" in log

@@ -1,0 +1,70 @@
+"""Crash-safe ingest: SIGKILL at random points never corrupts the store or loses the corpus it held."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from retrieval.answering import answer
+from retrieval.searching import load_searcher
+
+from .conftest import dump
+
+KILLS = 20
+NEW_PAGES = 60
+
+
+def newsbot(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("newsbot")), *args]
+
+
+def add_pages(data: Path, seed_text: str) -> None:
+    """Pages whose every paragraph is new text, so an ingest has real segmentation and writing to do."""
+    for number in range(NEW_PAGES):
+        text = seed_text.replace("。", f"，第{number}版补记。").replace("本报讯", f"本报讯（{number}）")
+        (data / f"2025-12-{number % 28 + 1:02d}-p{number}.txt").write_text(text, encoding="utf-8")
+
+
+def test_sigkill_during_ingest_keeps_the_previous_corpus_intact(data_dir, tmp_path, seed_text):
+    db = tmp_path / "news.db"
+    subprocess.run(newsbot("ingest", str(data_dir), "--db", str(db)), check=True, capture_output=True)
+    before = dump(db)
+    add_pages(data_dir, seed_text)
+
+    # How long a whole ingest of the new pages takes, on a copy, to aim the kills inside it.
+    trial = tmp_path / "trial.db"
+    shutil.copy(db, trial)
+    started = time.monotonic()
+    subprocess.run(newsbot("ingest", str(data_dir), "--db", str(trial)), check=True, capture_output=True)
+    duration = time.monotonic() - started
+
+    rng = random.Random(20251218)
+    kills = 0
+    while kills < KILLS:
+        process = subprocess.Popen(newsbot("ingest", str(data_dir), "--db", str(db)),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.0, 0.85 * duration))
+        if process.poll() is not None:  # finished first: put the old corpus back and aim again
+            process.wait()
+            db.unlink()
+            subprocess.run(newsbot("ingest", str(data_dir / "000_e4a181130212ea15.txt"), "--db", str(db)),
+                           check=True, capture_output=True)
+            continue
+        process.kill()
+        process.wait()
+        kills += 1
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert dump(db) == before, f"kill {kills} changed the stored corpus"
+        top = answer(load_searcher(db), "平湖经开区和谁签了战略合作协议?").passages[0]
+        assert top.paragraph.headline == "地企携手聚力 资本产业深融"
+
+    result = subprocess.run(newsbot("ingest", str(data_dir), "--db", str(db)), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert f"files: {NEW_PAGES} new, 0 changed, 1 unchanged, 0 removed, 0 failed" in result.stdout
+    assert len(dump(db)["articles"]) == 7 * (NEW_PAGES + 1)
