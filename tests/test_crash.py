@@ -23,6 +23,15 @@ def newsbot(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("newsbot")), *args]
 
 
+def wal_state(db: Path) -> tuple[int, int]:
+    """Size and modification time of the database's write-ahead log: they change once an ingest writes."""
+    try:
+        stat = db.with_name(db.name + "-wal").stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
 def add_pages(data: Path, seed_text: str) -> None:
     """Pages whose every paragraph is new text, so an ingest has real segmentation and writing to do."""
     for number in range(NEW_PAGES):
@@ -46,9 +55,15 @@ def test_sigkill_during_ingest_keeps_the_previous_corpus_intact(data_dir, tmp_pa
     rng = random.Random(20251218)
     kills = 0
     while kills < KILLS:
+        wal_before = wal_state(db)
         process = subprocess.Popen(newsbot("ingest", str(data_dir), "--db", str(db)),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.0, 0.85 * duration))
+        if kills % 2:  # every other kill lands inside the write transaction: once the WAL changes
+            while process.poll() is None and wal_state(db) == wal_before:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0.0, 0.3 * duration))
+        else:  # anywhere, start-up included
+            time.sleep(rng.uniform(0.0, 0.85 * duration))
         if process.poll() is not None:  # finished first: put the old corpus back and aim again
             process.wait()
             db.unlink()
