@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from retrieval.answering import answer
+from retrieval.answering import POOL, answer
 from retrieval.errors import RetrievalError
 from retrieval.evaluating import evaluate, load_qa
 from retrieval.ingesting import IngestReport, ingest
@@ -131,7 +131,7 @@ def ask(question: str | None, k: int, as_json: bool, db: Path | None) -> None:
     searcher = open_searcher(db or settings.newsbot_db_path, settings.newsbot_data_dir)
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in questions:
-        result = answer(searcher, text, pool=max(k, 30))
+        result = answer(searcher, text, pool=max(k, POOL))
         if as_json:
             hits = [hit_json(hit) for hit in result.hits[:k]] if result.answered else []
             click.echo(json.dumps({"question": text, "hits": hits}, ensure_ascii=False))

@@ -64,7 +64,7 @@ async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
     markup = None
     if result.more:
         markup = more_button(context.bot_data["pages"].put(result.more, corpus.generation), 0)
-    latest = corpus.searcher.latest(3) if corpus.searcher else []
+    latest = corpus.searcher.latest(3) if corpus.searcher and result.status == "none" else []
     await update.effective_message.reply_text(formatting.render(result, html=True, latest=latest),
                                               parse_mode=ParseMode.HTML, reply_markup=markup)
 

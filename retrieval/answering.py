@@ -28,7 +28,7 @@ _HELP = re.compile(r"^/?(?:help|帮助|使用说明|说明|怎么用|如何使�
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 PASSAGES = 3
-POOL = 30
+POOL = 20
 
 
 def classify(question: str) -> str | None:

@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from .pages import parse_jsonl, parse_page
 from .store import Store, head_text, token_key
 
 SUFFIXES = (".txt", ".jsonl")
+# Texts to segment before worker processes pay for their start-up (about a second each).
+PARALLEL_FROM = 5_000
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 
 
@@ -125,21 +129,21 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
         files, roots, reports = discover(paths)
         known = store.sources()
         seen: set[str] = set()
-        segmented = 0
+        new_texts: list[str] = []
         with store.transaction():
             for done, (path, name) in enumerate(files, start=1):
                 key = str(path)
                 seen.add(key)
-                report, new_texts = _ingest_file(store, path, name, known.get(key))
+                report, texts = _ingest_file(store, path, name, known.get(key))
                 reports.append(report)
-                if new_texts:
-                    segmented += _segment(store, new_texts, version, tokenize)
+                new_texts.extend(texts)
                 if progress:
                     progress(done, len(files))
             for key, row in known.items():
                 if key not in seen and any(Path(key).is_relative_to(root) for root in roots) and not Path(key).exists():
                     store.remove_source(key)
                     reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
+            segmented = _segment(store, new_texts, version, tokenize)
             store.prune_tokens()
         counts = store.counts()
     finally:
@@ -182,8 +186,26 @@ def _segment(store: Store, texts: list[str], version: str, tokenize: Callable[[s
     keyed = {token_key(text): text for text in texts}
     cached = store.cached_keys(list(keyed), version)
     missing = [key for key in keyed if key not in cached]
-    store.add_tokens(((key, " ".join(tokenize(keyed[key]))) for key in missing), version)
+    store.add_tokens(zip(missing, segment_all([keyed[key] for key in missing], tokenize), strict=True), version)
     return len(missing)
+
+
+def _joined(text: str) -> str:
+    return " ".join(tokenizing.tokenize(text))
+
+
+def segment_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> Iterator[str]:
+    """The space-joined tokens of each text, in order; big batches are spread over every core.
+
+    Segmentation is nearly all of an ingest's work, and jieba holds the GIL, so big batches go
+    to worker processes (spawned: forking a process with threads, like the bot, can deadlock).
+    """
+    workers = os.cpu_count() or 1
+    if len(texts) < PARALLEL_FROM or tokenize is not tokenizing.tokenize or workers < 2:
+        yield from (" ".join(tokenize(text)) for text in texts)
+        return
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        yield from pool.imap(_joined, texts, chunksize=256)
 
 
 def segment_missing(store: Store, version: str | None = None,
@@ -192,5 +214,6 @@ def segment_missing(store: Store, version: str | None = None,
     version = version or tokenizing.version()
     with store.transaction():
         missing = store.texts_without_tokens(version)
-        store.add_tokens(((key, " ".join(tokenize(text))) for key, text in missing), version)
+        store.add_tokens(zip([key for key, _ in missing], segment_all([text for _, text in missing], tokenize),
+                             strict=True), version)
     return len(missing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -74,40 +75,39 @@ class Searcher:
         if not query:
             return []
         words = _question_words(question)
-        return [self._hit(doc, score, query, words) for doc, score in
+        weights = [max(self.index.term_idf(form) for form in forms) for forms in words]
+        return [self._hit(doc, score, words, weights) for doc, score in
                 self.index.top(query, k, mask=self.answerable)]
 
-    def _hit(self, doc: int, score: float, query: list[str], words: list[tuple[str, ...]]) -> Hit:
-        paragraph = self.paragraphs[doc]
-        text = tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} {paragraph.text}")
-        weights = [max(self.index.term_idf(form) for form in forms) for forms in words]
-        credit = [max(_presence(form, text) for form in forms) for forms in words]
-        total = sum(weights)
-        coverage = sum(w * c for w, c in zip(weights, credit, strict=True)) / total if total else 0.0
-        terms = tuple(dict.fromkeys(
-            form for forms in words for form in forms
-            if len(form) > 1 and form in tokenizing.normalize(paragraph.text)))
-        return Hit(paragraph=paragraph, score=score, sentence=self._best_sentence(paragraph.text, query),
-                   terms=terms, coverage=coverage)
+    def _hit(self, doc: int, score: float, words: list[tuple[str, ...]], weights: list[float]) -> Hit:
+        """The hit for one document: how much of the question it covers, its best sentence, its terms.
 
-    def _best_sentence(self, text: str, query: list[str]) -> str:
-        wanted = set(query)
-        best, best_score = "", -1.0
-        for sentence in split_sentences(text):
-            score = sum(self.index.term_idf(t) for t in wanted.intersection(tokenizing.tokenize(sentence)))
-            if score > best_score:
-                best, best_score = sentence.strip(), score
-        return best
+        Plain substring checks on normalised text, weighted by idf: no segmentation on the question path
+        beyond the question itself.
+        """
+        paragraph = self.paragraphs[doc]
+        body = tokenizing.normalize(paragraph.text)
+        titled = tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} ") + body
+        total = sum(weights)
+        coverage = _covered(titled, words, weights) / total if total else 0.0
+        terms = tuple(dict.fromkeys(form for forms in words for form in forms if len(form) > 1 and form in body))
+        best = max(split_sentences(paragraph.text) or [paragraph.text],
+                   key=lambda sentence: _covered(tokenizing.normalize(sentence), words, weights))
+        return Hit(paragraph=paragraph, score=score, sentence=best.strip(), terms=terms, coverage=coverage)
 
     def latest(self, n: int) -> list[tuple[str, str | None]]:
         """(headline, date) of the ``n`` newest news and commentary articles."""
+        return self._newest[:n]
+
+    @cached_property
+    def _newest(self) -> list[tuple[str, str | None]]:
         seen: dict[str, tuple[str, str | None]] = {}
         for p in self.paragraphs:
             if p.kind in ("news", "commentary") and p.article_id not in seen:
                 seen[p.article_id] = (p.headline, p.date)
         # Paragraphs are loaded oldest first; newest date first, then page order.
         ordered = sorted(enumerate(seen.values()), key=lambda pair: (pair[1][1] or "", -pair[0]), reverse=True)
-        return [item for _, item in ordered[:n]]
+        return [item for _, item in ordered]
 
     def answers(self, hit: Hit) -> bool:
         """Whether a hit covers its question well enough to be shown as an answer."""
@@ -122,6 +122,11 @@ def _presence(word: str, text: str) -> float:
         return 0.0
     bigrams = [word[i:i + 2] for i in range(len(word) - 1)]
     return sum(b in text for b in bigrams) / len(bigrams)
+
+
+def _covered(text: str, words: list[tuple[str, ...]], weights: list[float]) -> float:
+    """The idf-weighted amount of the question's words (in any of their forms) that ``text`` holds."""
+    return sum(w * max(_presence(form, text) for form in forms) for forms, w in zip(words, weights, strict=True))
 
 
 def _question_words(question: str) -> list[tuple[str, ...]]:

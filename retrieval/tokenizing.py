@@ -39,6 +39,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"\w", re.UNICODE)
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
+jieba.setLogLevel(logging.WARNING)  # its dictionary banner, in every process that segments
 
 
 def _jieba() -> jieba.Tokenizer:
@@ -47,7 +48,6 @@ def _jieba() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
                 with _USERDICT.open(encoding="utf-8") as handle:
