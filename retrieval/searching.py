@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -50,16 +50,16 @@ class Searcher:
     ('天气预报', ('明天',), '明天多云到晴。')
     """
 
-    def __init__(self, paragraphs: Sequence[Paragraph], documents: Sequence[Sequence[str]],
+    def __init__(self, paragraphs: Sequence[Paragraph], documents: Iterable[Sequence[str]],
                  k1: float = K1, b: float = B, coverage: float = COVERAGE) -> None:
         if not paragraphs:
             raise EmptyCorpus("the corpus has no paragraphs; ingest some pages first")
-        if len(paragraphs) != len(documents):
-            raise ValueError(f"{len(paragraphs)} paragraphs but {len(documents)} token lists")
         if not 0 <= coverage <= 1:
             raise ValueError(f"coverage must be in [0, 1], got {coverage}")
         self.paragraphs = tuple(paragraphs)
         self.index = BM25Index(documents, k1=k1, b=b)
+        if self.index.size != len(self.paragraphs):
+            raise ValueError(f"{len(self.paragraphs)} paragraphs but {self.index.size} token lists")
         self.coverage_threshold = coverage
         # Adverts are stored and indexed (so the idf is the page's) but never answer.
         self.answerable = np.array([p.kind != "advert" for p in self.paragraphs], dtype=bool)
@@ -140,11 +140,8 @@ def _question_words(question: str) -> list[tuple[str, ...]]:
     return result
 
 
-def load_corpus(db_path: str | Path) -> tuple[list[Paragraph], list[list[str]]]:
-    """Paragraphs and their index tokens (text, then titles ``HEAD_WEIGHT`` times) from the store.
-
-    Texts not yet segmented by this tokenizer version are segmented first.
-    """
+def _rows(db_path: str | Path) -> list[tuple[Paragraph, str | None, str | None]]:
+    """Paragraphs with their token strings; texts not yet segmented by this tokenizer version are segmented first."""
     from .ingesting import segment_missing
 
     store = Store(db_path)
@@ -156,11 +153,23 @@ def load_corpus(db_path: str | Path) -> tuple[list[Paragraph], list[list[str]]]:
             rows = list(store.paragraphs_with_tokens(version))
     finally:
         store.close()
-    paragraphs = [paragraph for paragraph, _, _ in rows]
-    documents = [(tokens or "").split() + (head or "").split() * HEAD_WEIGHT for _, tokens, head in rows]
-    return paragraphs, documents
+    return rows
+
+
+def _document(tokens: str | None, head: str | None) -> list[str]:
+    """A paragraph's index tokens: its own, then its titles' ``HEAD_WEIGHT`` times."""
+    return (tokens or "").split() + (head or "").split() * HEAD_WEIGHT
+
+
+def load_corpus(db_path: str | Path) -> tuple[list[Paragraph], list[list[str]]]:
+    """Paragraphs and their index tokens from the store (for tests and benchmarks; see load_searcher)."""
+    rows = _rows(db_path)
+    return [p for p, _, _ in rows], [_document(tokens, head) for _, tokens, head in rows]
 
 
 def load_searcher(db_path: str | Path, **options: float) -> Searcher:
-    """A searcher over everything in the store."""
-    return Searcher(*load_corpus(db_path), **options)
+    """A searcher over everything in the store; token lists are made one at a time as the index takes them."""
+    rows = _rows(db_path)
+    paragraphs = [p for p, _, _ in rows]
+    documents = (_document(tokens, head) for _, tokens, head in rows)
+    return Searcher(paragraphs, documents, **options)
