@@ -51,9 +51,8 @@ class Corpus:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.searcher: Searcher | None = None
+        self._serving: tuple[Searcher | None, int] = (None, 0)
         self.loaded_at: str | None = None
-        self.generation = 0
         self._reload_lock = threading.Lock()
         self._log_lock = threading.Lock()
         self._log_store: Store | None = None
@@ -91,14 +90,22 @@ class Corpus:
 
     def serve(self, searcher: Searcher) -> None:
         """Put ``searcher`` in service."""
-        self.searcher = searcher  # one reference assignment: readers see the old or the new, whole
-        self.generation += 1
+        # One reference assignment: a reader sees the old pair or the new pair, whole.
+        self._serving = (searcher, self._serving[1] + 1)
         self.loaded_at = datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
 
+    @property
+    def searcher(self) -> Searcher | None:
+        return self._serving[0]
+
+    @property
+    def generation(self) -> int:
+        return self._serving[1]
+
     # -- questions ----------------------------------------------------------------------
-    def ask(self, question: str, user_id: int | None) -> Answer:
-        """Answer on the searcher in service and log the question (hashed user id, no names)."""
-        searcher = self.searcher
+    def ask(self, question: str, user_id: int | None) -> tuple[Answer, int]:
+        """Answer on the searcher in service, with that searcher's generation; log the question."""
+        searcher, generation = self._serving
         if searcher is None:
             raise CorpusNotReady("the corpus is still loading")
         result = answer(searcher, question)
@@ -106,7 +113,7 @@ class Corpus:
             top = result.passages[0].paragraph.article_id if result.passages else ""
             self._log({"asked_at": now(), "user_id": user_id, "text": question[:1000],
                        "answered": int(result.answered), "top_article": top})
-        return result
+        return result, generation
 
     def _log(self, row: dict | None = None) -> None:
         """Write the question log, or keep it for later while a reload holds the database.
@@ -134,7 +141,7 @@ class Corpus:
             store = self._store()
             questions = store.question_stats(midnight.astimezone(UTC).isoformat(timespec="seconds"), latest)
         searcher = self.searcher
-        articles = len({p.article_id for p in searcher.paragraphs}) if searcher else 0
+        articles = searcher.article_count if searcher else 0
         return Stats(articles=articles, paragraphs=len(searcher) if searcher else 0, loaded_at=self.loaded_at,
                      today=questions["today"], total=questions["total"], unanswered=questions["unanswered"],
                      missed=tuple(questions["missed"]))

@@ -12,7 +12,7 @@ from telegram.error import NetworkError
 from telegram.ext import ContextTypes
 
 from retrieval.errors import RetrievalError
-from retrieval.models import Answer, Hit
+from retrieval.models import Hit
 
 from . import formatting
 from .corpus import Corpus, CorpusNotReady, ReloadBusy, UploadRefused, check_content, check_upload, save_upload
@@ -57,13 +57,13 @@ async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
         return
     corpus = corpus_of(context)
     try:
-        result: Answer = await asyncio.to_thread(corpus.ask, question, user.id if user else None)
+        result, generation = await asyncio.to_thread(corpus.ask, question, user.id if user else None)
     except CorpusNotReady:
         await update.effective_message.reply_text(formatting.LOADING)
         return
     markup = None
     if result.more:
-        markup = more_button(context.bot_data["pages"].put(result.more, corpus.generation), 0)
+        markup = more_button(context.bot_data["pages"].put(result.more, generation), 0)
     latest = corpus.searcher.latest(3) if corpus.searcher and result.status == "none" else []
     await update.effective_message.reply_text(formatting.render(result, html=True, latest=latest),
                                               parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -73,7 +73,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot does, with three questions the current corpus answers."""
     searcher = corpus_of(context).searcher
     latest = searcher.latest(3) if searcher else []
-    has_weather = bool(searcher) and any(p.kind == "weather" for p in searcher.paragraphs)
+    has_weather = searcher is not None and "weather" in searcher.kinds
     examples = formatting.example_questions(latest, has_weather)
     await update.effective_message.reply_text(formatting.welcome(examples, html=True), parse_mode=ParseMode.HTML)
 

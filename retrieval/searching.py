@@ -100,6 +100,15 @@ class Searcher:
         return self._newest[:n]
 
     @cached_property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of item the corpus holds (news, commentary, weather, advert)."""
+        return frozenset(p.kind for p in self.paragraphs)
+
+    @cached_property
+    def article_count(self) -> int:
+        return len({p.article_id for p in self.paragraphs})
+
+    @cached_property
     def _newest(self) -> list[tuple[str, str | None]]:
         seen: dict[str, tuple[str, str | None]] = {}
         for p in self.paragraphs:
