@@ -54,7 +54,8 @@ class Corpus:
         self._serving: tuple[Searcher | None, int] = (None, 0)
         self.loaded_at: str | None = None
         self._reload_lock = threading.Lock()
-        self._log_lock = threading.Lock()
+        self._store_lock = threading.Lock()  # the question-log connection, one thread at a time
+        self._pending_lock = threading.Lock()
         self._log_store: Store | None = None
         self._pending: list[dict] = []
         self._salt = ""
@@ -63,7 +64,7 @@ class Corpus:
     def load(self) -> IngestReport | None:
         """Serve what the database holds; fill an empty database from the data dir first."""
         report = None
-        with self._log_lock:
+        with self._store_lock:
             empty = self._store().counts()["paragraphs"] == 0
         if empty:
             report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
@@ -116,28 +117,36 @@ class Corpus:
         return result, generation
 
     def _log(self, row: dict | None = None) -> None:
-        """Write the question log, or keep it for later while a reload holds the database.
+        """Queue a question-log row and write the queue unless the database is busy.
 
-        A resident's answer never waits for, or fails on, the log: a locked database only
-        delays the rows until the next write.
+        A resident's answer never waits for the log: while a reload holds the database, or another
+        thread is writing, rows stay queued for the next write.
         """
-        with self._log_lock:
-            if row is not None and len(self._pending) < PENDING_LIMIT:
-                user_id = row.pop("user_id")
-                self._pending.append(row | {"user_hash": self._hash(user_id)})
-            if not self._pending:
-                return
-            try:
-                self._store().log_questions(self._pending)
-            except sqlite3.OperationalError as error:
-                log.info("question log deferred (%d rows): %s", len(self._pending), error)
-                return
-            self._pending = []
+        if row is not None:
+            user_id = row.pop("user_id")
+            row["user_hash"] = hashlib.sha256(f"{self._salted()}:{user_id}".encode()).hexdigest()[:16]
+            with self._pending_lock:
+                if len(self._pending) < PENDING_LIMIT:
+                    self._pending.append(row)
+        if self.reloading or not self._store_lock.acquire(blocking=False):
+            return
+        try:
+            with self._pending_lock:
+                rows, self._pending = self._pending, []
+            if rows:
+                try:
+                    self._store().log_questions(rows)
+                except sqlite3.OperationalError as error:
+                    log.info("question log deferred (%d rows): %s", len(rows), error)
+                    with self._pending_lock:
+                        self._pending[:0] = rows
+        finally:
+            self._store_lock.release()
 
     def stats(self, latest: int = 5) -> Stats:
         self._log()
         midnight = datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
-        with self._log_lock:
+        with self._store_lock:
             store = self._store()
             questions = store.question_stats(midnight.astimezone(UTC).isoformat(timespec="seconds"), latest)
         searcher = self.searcher
@@ -147,6 +156,7 @@ class Corpus:
                      missed=tuple(questions["missed"]))
 
     def _store(self) -> Store:
+        """The question-log connection (the caller holds ``_store_lock``)."""
         if self._log_store is None:
             self._log_store = Store(self.settings.newsbot_db_path, shared=True, timeout=LOG_WAIT)
             self._salt = self._log_store.get_meta("user_salt") or ""
@@ -155,13 +165,22 @@ class Corpus:
                 self._log_store.set_meta("user_salt", self._salt)
         return self._log_store
 
-    def _hash(self, user_id: int | None) -> str:
-        """A salted hash of the user id (the salt is per database), so the log holds no identities."""
-        self._store()
-        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:16]
+    def _salted(self) -> str:
+        """The per-database salt of user-id hashes, so the log holds no identities."""
+        if not self._salt:
+            with self._store_lock:
+                self._store()
+        return self._salt
 
     def close(self) -> None:
-        self._log()
+        with self._store_lock:
+            with self._pending_lock:
+                rows, self._pending = self._pending, []
+            try:
+                if rows:
+                    self._store().log_questions(rows)
+            except sqlite3.OperationalError as error:
+                log.warning("%d question-log rows not written at shutdown: %s", len(rows), error)
         if self._log_store is not None:
             self._log_store.close()
             self._log_store = None

@@ -6,6 +6,7 @@ import asyncio
 import html
 import re
 import threading
+import time
 
 from bot import formatting
 
@@ -52,3 +53,26 @@ async def test_hundred_questions_during_a_reload_get_whole_answers_from_one_corp
     assert sides.count(False) >= 1 and len(sides) == 100
     after = await bot_app.send(message_update(questions[0], user_id=9999))
     assert all(MARK in body for body in passages(after[0]["text"]))
+
+
+def test_question_log_waits_while_the_database_is_locked_and_loses_nothing(data_dir, db_path):
+    import sqlite3
+
+    from bot.corpus import Corpus
+    from bot.settings import Settings
+
+    corpus = Corpus(Settings(newsbot_data_dir=data_dir, newsbot_db_path=db_path, _env_file=None))
+    corpus.load()
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # as an ingest holds it
+    try:
+        started = time.monotonic()
+        result, _ = corpus.ask("顾亚萍是谁", 1)
+        assert result.answered and time.monotonic() - started < 5
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    corpus.ask("比特币价格", 2)  # the next write takes the queued row along
+    stats = corpus.stats()
+    corpus.close()
+    assert (stats.total, stats.unanswered, stats.missed) == (2, 1, ("比特币价格",))
