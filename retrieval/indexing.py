@@ -14,14 +14,18 @@ document for every term.
 from __future__ import annotations
 
 import math
+import os
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import repeat
+from pathlib import Path
 
 import numpy as np
 
 from .errors import EmptyCorpus
+
+FORMAT = 1  # of saved index files
 
 
 class BM25Index:
@@ -62,6 +66,35 @@ class BM25Index:
         self.idf = idf
         norm = k1 * (1 - b + b * self.lengths[self.doc_ids] / self.avgdl)
         self.values = np.repeat(idf, np.diff(self.indptr)) * (tf * (k1 + 1) / (tf + norm))
+
+    def save(self, path: Path) -> None:
+        """Write the index to ``path`` (.npz), atomically: a reader sees the old file or the new one."""
+        vocabulary = "\n".join(self.vocabulary).encode()  # tokens never hold whitespace
+        meta = np.array([FORMAT, self.k1, self.b, self.epsilon, self.avgdl, self.size], dtype=np.float64)
+        partial = path.with_name(path.name + ".partial")
+        with open(partial, "wb") as handle:
+            np.savez(handle, meta=meta, vocabulary=np.frombuffer(vocabulary, dtype=np.uint8),
+                     doc_ids=self.doc_ids, indptr=self.indptr, values=self.values, idf=self.idf,
+                     lengths=self.lengths)
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path) -> BM25Index:
+        """An index written by ``save``; raises ValueError (or OSError) for a file that is not one."""
+        with np.load(path, allow_pickle=False) as data:
+            meta = data["meta"]
+            if len(meta) != 6 or int(meta[0]) != FORMAT:
+                raise ValueError(f"{path} is not an index of format {FORMAT}")
+            index = cls.__new__(cls)
+            index.k1, index.b, index.epsilon, index.avgdl = (float(v) for v in meta[1:5])
+            index.size = int(meta[5])
+            words = data["vocabulary"].tobytes().decode()
+            index.vocabulary = {word: term for term, word in enumerate(words.split("\n"))} if words else {}
+            index.doc_ids, index.indptr, index.values = data["doc_ids"], data["indptr"], data["values"]
+            index.idf, index.lengths = data["idf"], data["lengths"]
+        if len(index.indptr) != len(index.vocabulary) + 1 or len(index.lengths) != index.size:
+            raise ValueError(f"{path} is inconsistent")
+        return index
 
     def term_idf(self, token: str) -> float:
         """The term's idf; a term no document holds gets the idf of a term found once, or more."""

@@ -212,6 +212,8 @@ def segment_missing(store: Store, version: str | None = None,
                     tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> int:
     """Segment every stored text whose tokens are not cached for this tokenizer version (after an upgrade)."""
     version = version or tokenizing.version()
+    if not store.texts_without_tokens(version):  # the usual case: a read, no write lock
+        return 0
     with store.transaction():
         missing = store.texts_without_tokens(version)
         store.add_tokens(zip([key for key, _ in missing], segment_all([text for _, text in missing], tokenize),

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -30,6 +32,8 @@ HEAD_WEIGHT = 2
 # measured with benchmarks/no_answer.py (README: "No answer").
 COVERAGE = 0.3
 
+log = logging.getLogger(__name__)
+
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+[”’」』）)]*|$)", re.S)
 
 
@@ -50,14 +54,15 @@ class Searcher:
     ('天气预报', ('明天',), '明天多云到晴。')
     """
 
-    def __init__(self, paragraphs: Sequence[Paragraph], documents: Iterable[Sequence[str]],
+    def __init__(self, paragraphs: Sequence[Paragraph], documents: Iterable[Sequence[str]] | BM25Index,
                  k1: float = K1, b: float = B, coverage: float = COVERAGE) -> None:
+        """``documents`` are the paragraphs' token lists, or an index already built from them."""
         if not paragraphs:
             raise EmptyCorpus("the corpus has no paragraphs; ingest some pages first")
         if not 0 <= coverage <= 1:
             raise ValueError(f"coverage must be in [0, 1], got {coverage}")
         self.paragraphs = tuple(paragraphs)
-        self.index = BM25Index(documents, k1=k1, b=b)
+        self.index = documents if isinstance(documents, BM25Index) else BM25Index(documents, k1=k1, b=b)
         if self.index.size != len(self.paragraphs):
             raise ValueError(f"{len(self.paragraphs)} paragraphs but {self.index.size} token lists")
         self.coverage_threshold = coverage
@@ -149,20 +154,17 @@ def _question_words(question: str) -> list[tuple[str, ...]]:
     return result
 
 
-def _rows(db_path: str | Path) -> list[tuple[Paragraph, str | None, str | None]]:
-    """Paragraphs with their token strings; texts not yet segmented by this tokenizer version are segmented first."""
+def _rows(store: Store) -> tuple[str, list[tuple[Paragraph, str | None, str | None]]]:
+    """The corpus fingerprint and the paragraphs with their token strings, read in one snapshot.
+
+    Texts not yet segmented by this tokenizer version (after an upgrade) are segmented first.
+    """
     from .ingesting import segment_missing
 
-    store = Store(db_path)
-    try:
-        version = tokenizing.version()
-        rows = list(store.paragraphs_with_tokens(version))
-        if any(tokens is None or head is None for _, tokens, head in rows):
-            segment_missing(store, version)
-            rows = list(store.paragraphs_with_tokens(version))
-    finally:
-        store.close()
-    return rows
+    version = tokenizing.version()
+    segment_missing(store, version)
+    with store.snapshot():
+        return store.fingerprint(), list(store.paragraphs_with_tokens(version))
 
 
 def _document(tokens: str | None, head: str | None) -> list[str]:
@@ -172,13 +174,61 @@ def _document(tokens: str | None, head: str | None) -> list[str]:
 
 def load_corpus(db_path: str | Path) -> tuple[list[Paragraph], list[list[str]]]:
     """Paragraphs and their index tokens from the store (for tests and benchmarks; see load_searcher)."""
-    rows = _rows(db_path)
+    store = Store(db_path)
+    try:
+        _, rows = _rows(store)
+    finally:
+        store.close()
     return [p for p, _, _ in rows], [_document(tokens, head) for _, tokens, head in rows]
 
 
-def load_searcher(db_path: str | Path, **options: float) -> Searcher:
-    """A searcher over everything in the store; token lists are made one at a time as the index takes them."""
-    rows = _rows(db_path)
-    paragraphs = [p for p, _, _ in rows]
-    documents = (_document(tokens, head) for _, tokens, head in rows)
-    return Searcher(paragraphs, documents, **options)
+def index_path(db_path: str | Path, fingerprint: str, k1: float, b: float) -> Path:
+    """Where the index of this corpus state, tokenizer and parameters is kept, beside the database."""
+    key = hashlib.sha1(f"{fingerprint}:{tokenizing.version()}:{k1}:{b}:{HEAD_WEIGHT}".encode()).hexdigest()[:16]
+    return Path(db_path).with_name(f"{Path(db_path).name}.index-{key}.npz")
+
+
+def load_searcher(db_path: str | Path, k1: float = K1, b: float = B, coverage: float = COVERAGE) -> Searcher:
+    """A searcher over everything in the store.
+
+    Building the index costs far more than reading it back, so the index of each corpus state is
+    kept beside the database and rebuilt only when the corpus (or the tokenizer) changes.
+    """
+    store = Store(db_path)
+    try:
+        with store.snapshot():
+            cached = index_path(db_path, store.fingerprint(), k1, b)
+            index = _read_index(cached)
+            if index is not None:
+                paragraphs = [p for p, _, _ in store.paragraphs_with_tokens(tokenizing.version(), tokens=False)]
+                if index.size == len(paragraphs):
+                    return Searcher(paragraphs, index, coverage=coverage)
+        fingerprint, rows = _rows(store)
+    finally:
+        store.close()
+    searcher = Searcher([p for p, _, _ in rows], (_document(tokens, head) for _, tokens, head in rows),
+                        k1=k1, b=b, coverage=coverage)
+    _keep(searcher.index, index_path(db_path, fingerprint, k1, b))
+    return searcher
+
+
+def _read_index(path: Path) -> BM25Index | None:
+    """The index kept at ``path``, or None when there is none (or it is damaged: then it is rebuilt)."""
+    if not path.exists():
+        return None
+    try:
+        return BM25Index.load(path)
+    except (OSError, ValueError, KeyError) as error:
+        log.warning("index file %s unreadable, rebuilding: %s", path.name, error)
+        return None
+
+
+def _keep(index: BM25Index, path: Path) -> None:
+    """Save the index for the next start and drop the ones of earlier corpus states."""
+    try:
+        index.save(path)
+        for old in path.parent.glob(path.name.split(".index-")[0] + ".index-*.npz"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:  # a read-only folder costs the next start a rebuild, nothing more
+        log.warning("could not keep the index at %s: %s", path, error)

@@ -34,6 +34,17 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 
+_PARAGRAPH_FIELDS = ("SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
+                     "a.page, a.section, a.source, ")
+_PARAGRAPH_ORDER = " ORDER BY a.date IS NULL, a.date, a.source, a.position, p.position"
+_PARAGRAPHS_WITH_TOKENS = (
+    _PARAGRAPH_FIELDS + "t.tokens, h.tokens FROM paragraphs p JOIN articles a ON a.id = p.article_id "
+    "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
+    "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v" + _PARAGRAPH_ORDER)
+_PARAGRAPHS = (_PARAGRAPH_FIELDS + "NULL, NULL FROM paragraphs p JOIN articles a ON a.id = p.article_id"
+               + _PARAGRAPH_ORDER)
+
+
 def now() -> str:
     """The current UTC time as an ISO string, the one time format the store keeps."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -211,15 +222,29 @@ class Store:
             "SELECT id, headline, date, page, section FROM articles WHERE kind IN ('news', 'commentary') "
             "ORDER BY date IS NULL, date DESC, source, position LIMIT ?", [limit]))
 
-    def paragraphs_with_tokens(self, version: str) -> Iterator[tuple[Paragraph, str | None, str | None]]:
-        """Every paragraph with its article fields, its cached tokens and its headline's tokens."""
-        sql = (
-            "SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
-            "a.page, a.section, a.source, t.tokens, h.tokens FROM paragraphs p "
-            "JOIN articles a ON a.id = p.article_id "
-            "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
-            "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v "
-            "ORDER BY a.date IS NULL, a.date, a.source, a.position, p.position")
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Reads inside see one state of the database, whatever other connections commit meanwhile."""
+        self.db.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.db.rollback()
+
+    def fingerprint(self) -> str:
+        """Changes whenever the stored corpus does: a hash over every source's path, content hash and status."""
+        digest = hashlib.sha1()
+        for row in self.db.execute("SELECT path, sha256, status FROM sources ORDER BY path"):
+            digest.update("\0".join(map(str, row)).encode() + b"\n")
+        return digest.hexdigest()
+
+    def paragraphs_with_tokens(self, version: str, tokens: bool = True
+                               ) -> Iterator[tuple[Paragraph, str | None, str | None]]:
+        """Every paragraph with its article fields, its cached tokens and its headline's tokens.
+
+        Without ``tokens`` both token fields are None (an index loaded from disk needs none).
+        """
+        sql = _PARAGRAPHS_WITH_TOKENS if tokens else _PARAGRAPHS
         for row in self.db.execute(sql, {"v": version}):
             yield Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
                             subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",

@@ -151,3 +151,39 @@ def test_reloading_an_unchanged_corpus_segments_nothing(seed_db, monkeypatch):
     monkeypatch.setattr("retrieval.tokenizing.tokenize", lambda text: pytest.fail("segmented again"))
     searcher = load_searcher(seed_db)
     assert len(searcher) == 32
+
+
+def test_index_is_kept_beside_the_database_and_rebuilt_only_when_the_corpus_changes(data_dir, db_path, monkeypatch):
+    from retrieval import indexing
+
+    ingest([data_dir], db_path)
+    first = load_searcher(db_path)
+    kept = sorted(db_path.parent.glob("news.db.index-*.npz"))
+    assert len(kept) == 1
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("rebuilt an index that was kept")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(indexing.BM25Index, "__init__", no_build)
+        again = load_searcher(db_path)
+    query = tokenize("平湖经开区和谁签了战略合作协议")
+    assert np.array_equal(again.index.scores(query), first.index.scores(query))
+    assert again.search("顾亚萍是谁", 1)[0].paragraph == first.search("顾亚萍是谁", 1)[0].paragraph
+
+    (data_dir / "2025-12-19.txt").write_text("新标题\n\n本报讯 新内容。\n", encoding="utf-8")
+    ingest([data_dir], db_path)
+    changed = load_searcher(db_path)
+    assert len(changed) == 33
+    now_kept = sorted(db_path.parent.glob("news.db.index-*.npz"))
+    assert len(now_kept) == 1 and now_kept != kept  # the old corpus's index is gone
+
+
+def test_a_damaged_index_file_is_rebuilt(data_dir, db_path):
+    ingest([data_dir], db_path)
+    load_searcher(db_path)
+    kept, = db_path.parent.glob("news.db.index-*.npz")
+    kept.write_bytes(b"not an index")
+    searcher = load_searcher(db_path)
+    assert searcher.search("顾亚萍是谁", 1)[0].paragraph.headline == "时空廉书寄初心 结对帮带续薪火"
+    assert kept.read_bytes() != b"not an index"
