@@ -2,9 +2,8 @@
 
 Every (term, document) contribution ``idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl))``
 is computed once at build time and stored term by term (a CSR matrix in plain
-numpy arrays). A question then costs one vectorised add per question term over
-the documents that contain it, instead of rank_bm25's Python pass over every
-document for every term.
+numpy arrays). A question then costs one weighted bincount over the postings of
+its terms, instead of rank_bm25's Python pass over every document for every term.
 
 >>> index = BM25Index([["平湖", "新闻"], ["嘉兴", "新闻"], ["天气"]])
 >>> [round(float(s), 4) for s in index.scores(["平湖"])]
@@ -117,20 +116,25 @@ class BM25Index:
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
-        scores = np.zeros(self.size, dtype=np.float64)
-        for token in query:
-            term = self.vocabulary.get(token)
-            if term is not None:
-                start, end = self.indptr[term], self.indptr[term + 1]
-                scores[self.doc_ids[start:end]] += self.values[start:end]
-        return scores
+        counts = Counter(self.vocabulary[token] for token in query if token in self.vocabulary)
+        if not counts:
+            return np.zeros(self.size, dtype=np.float64)
+        slices = [slice(self.indptr[term], self.indptr[term + 1]) for term in counts]
+        docs = np.concatenate([self.doc_ids[s] for s in slices])
+        weights = np.concatenate([self.values[s] * n if n > 1 else self.values[s]
+                                  for s, n in zip(slices, counts.values(), strict=True)])
+        # One pass in C over every posting of the question, instead of one scatter-add per term.
+        return np.bincount(docs, weights=weights, minlength=self.size)
 
     def top(self, query: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``k`` best (document, score) pairs with a positive score, best first; ties keep document order."""
+        """The ``k`` best (document, score) pairs with a positive score, best first; ties keep document order.
+
+        ``mask`` marks the documents that may be returned.
+        """
         scores = self.scores(query)
-        if mask is not None:
-            scores[~mask] = 0.0
         candidates = np.flatnonzero(scores > 0)
+        if mask is not None:
+            candidates = candidates[mask[candidates]]
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         ranked = sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))
