@@ -30,11 +30,14 @@ _SHORT = 32
 _CJK = r"\u3400-\u9fff"
 _NAME = rf"[{_CJK}·•]{{2,6}}"
 _ROLE = r"(?:本报|见习|特约|首席)?(?:记者|通讯员|实习生|摄影|摄像|编辑|作者)|文\s*[/／]\s*图|图\s*[/／]\s*文|文|图"
+# A role is set off from the names by a space or a colon: "记者 胡佳英", "文：李四". Without
+# that, "文化节开幕" or "记者节座谈会" would read as a role and a name.
+_ROLE_SEP = r"(?:\s+|\s*[:：]\s*)"
 # A byline is roles and names only: "■记者 胡佳英", "通讯员 曹金凤 查放", "■言成声", "文/图 李四".
 _BYLINE = re.compile(
-    rf"^(?:■\s*)?(?:(?:{_ROLE})\s*[:：]?\s*)?{_NAME}(?:\s*[、,，\s]\s*(?:(?:{_ROLE})\s*[:：]?\s*)?{_NAME})*\s*(?:摄)?$"
+    rf"^(?:■\s*)?(?:(?:{_ROLE}){_ROLE_SEP})?{_NAME}(?:\s*[、,，\s]\s*(?:(?:{_ROLE}){_ROLE_SEP})?{_NAME})*\s*(?:摄)?$"
 )
-_ROLE_START = re.compile(rf"^(?:■|(?:{_ROLE})\s*[:：]?\s*{_NAME})")
+_ROLE_START = re.compile(rf"^(?:■|(?:{_ROLE}){_ROLE_SEP}{_NAME})")
 # Page headers: "第6评论", "第C01版:今日平湖报", "第 3 版 要闻".
 _PAGE_HEADER = re.compile(r"^第\s*([A-Z]?\d{1,3})\s*(?:版)?\s*[:：]?\s*([^\s:：]{0,12})\s*$")
 # Pinyin section names under a header ("DIYI PINGLUN"), editorial credits.

@@ -176,3 +176,16 @@ def test_jsonl_keeps_paragraphs_exactly_and_reports_bad_lines():
     ]
     assert [(b.line, b.reason.split(" (")[0]) for b in bad] == [
         (2, "not JSON"), (3, "no headline"), (5, "duplicate id 'a1'"), (6, "not a JSON object")]
+
+
+@pytest.mark.parametrize("headline", ["文化节开幕", "记者节座谈会举行", "图书馆延时开放", "通讯员培训班结业"])
+def test_headlines_that_begin_with_a_role_word_are_not_bylines(headline):
+    item, = parse_page(f"{headline}\n\n■记者 张三\n\n本报讯 昨天，活动举行。\n", "page.txt")
+    assert (item.headline, item.byline) == (headline, "记者 张三")
+
+
+def test_bylines_with_colons_and_glued_names():
+    item, = parse_page("新闻标题\n\n文：李四\n\n本报讯 内容。\n", "page.txt")
+    assert item.byline == "文：李四"
+    item, = parse_page("新闻标题\n\n■记者王小明\n\n本报讯 内容。\n", "page.txt")
+    assert item.byline == "记者王小明"
