@@ -46,7 +46,10 @@ _CREDIT = re.compile(r"(?:栏目统筹|责任编辑|责编|美术编辑|美编|�
 # "（下转第3版）" / "(上接第1版)": where a story jumps; not part of its text.
 _JUMP = re.compile(r"\s*[(（]\s*(?:下转|上接|转|接)第?\s*[A-Z]?\d+\s*版?\s*[)）]")
 _PHOTO_CREDIT = re.compile(rf"\s*[(（]?\s*(?:■\s*)?(?:(?:{_ROLE})\s*)?{_NAME}\s*摄\s*[)）]?\s*$")
-_WEATHER = re.compile(r"^(?:今天|今日|今晚|今夜|明天|明日|后天|预计)[^。]{0,40}?(?:晴|多云|阴|雨|雪|雾|霾|风|气温|℃)")
+# A forecast names the sky right after the day ("今天多云到晴", "明天白天阴有小雨"); a news line
+# that merely starts with 今天 ("今天上午，市领导调研防风工作") does not.
+_WEATHER = re.compile(r"^(?:今天|今日|今晚|今夜|明天|明日|后天)(?:白天|夜里|夜间|上午|下午|晚上|早晨)?"
+                      r"[^，,。]{0,4}?(?:晴|多云|阴|雨|雪|雾|霾)")
 _CONTACT = re.compile(r"(?:地址|热线|电话|咨询|联系人|网址|微信|招生|报名)\s*[:：]|\d{3,4}-?\d{7,8}|\d{7,11}")
 _DATE_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 _DATELINE = re.compile(r"^(?:本报讯|本报\S{0,6}讯|据\S{1,12}(?:报道|消息)|新华社)")

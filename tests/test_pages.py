@@ -189,3 +189,10 @@ def test_bylines_with_colons_and_glued_names():
     assert item.byline == "文：李四"
     item, = parse_page("新闻标题\n\n■记者王小明\n\n本报讯 内容。\n", "page.txt")
     assert item.byline == "记者王小明"
+
+
+def test_news_lines_starting_with_today_are_not_weather():
+    page = "防汛工作部署会召开\n\n今天上午，市领导调研防风防汛工作，要求各地做好准备。\n\n明天白天阴有小雨，最高气温12℃。\n"
+    news, weather = parse_page(page, "page.txt")
+    assert news.paragraphs == ("今天上午，市领导调研防风防汛工作，要求各地做好准备。",)
+    assert weather.paragraphs == ("明天白天阴有小雨，最高气温12℃。",)
