@@ -144,7 +144,8 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
                     store.remove_source(key)
                     reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
             segmented = _segment(store, new_texts, version, tokenize)
-            store.prune_tokens()
+            if any(report.status in ("changed", "removed") for report in reports):
+                store.prune_tokens()  # only replaced or removed articles leave segmentations unused
         counts = store.counts()
     finally:
         store.close()
