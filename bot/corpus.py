@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import secrets
 import sqlite3
@@ -18,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from retrieval.answering import answer
-from retrieval.errors import BadInput
+from retrieval.errors import BadInput, EmptyCorpus, StoreError
 from retrieval.ingesting import SUFFIXES, IngestReport, decode, ingest, parse_file
 from retrieval.models import Answer, Hit
 from retrieval.searching import Searcher, load_searcher
@@ -68,7 +69,10 @@ class Corpus:
             empty = self._store().counts()["paragraphs"] == 0
         if empty:
             report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
-        self.serve(load_searcher(self.settings.newsbot_db_path))
+        try:
+            self.serve(load_searcher(self.settings.newsbot_db_path))
+        except EmptyCorpus:  # start anyway: an admin can upload the first page
+            log.warning("no articles in %s yet; serving nothing until a reload", self.settings.newsbot_data_dir)
         return report
 
     def reload(self) -> IngestReport:
@@ -90,7 +94,8 @@ class Corpus:
         return self._reload_lock.locked()
 
     def serve(self, searcher: Searcher) -> None:
-        """Put ``searcher`` in service."""
+        """Put ``searcher`` in service (called off the event loop: its corpus facts are computed here)."""
+        searcher.latest(1), searcher.kinds, searcher.article_count
         # One reference assignment: a reader sees the old pair or the new pair, whole.
         self._serving = (searcher, self._serving[1] + 1)
         self.loaded_at = datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S")
@@ -108,7 +113,7 @@ class Corpus:
         """Answer on the searcher in service, with that searcher's generation; log the question."""
         searcher, generation = self._serving
         if searcher is None:
-            raise CorpusNotReady("the corpus is still loading")
+            raise CorpusNotReady("no corpus is in service yet")
         result = answer(searcher, question)
         if result.status in ("answered", "none"):
             top = result.passages[0].paragraph.article_id if result.passages else ""
@@ -119,15 +124,15 @@ class Corpus:
     def _log(self, row: dict | None = None) -> None:
         """Queue a question-log row and write the queue unless the database is busy.
 
-        A resident's answer never waits for the log: while a reload holds the database, or another
-        thread is writing, rows stay queued for the next write.
+        A resident's answer never waits for, or fails on, the log: while a reload holds the
+        database, or another thread is writing, rows stay queued for the next write.
         """
         if row is not None:
-            user_id = row.pop("user_id")
-            row["user_hash"] = hashlib.sha256(f"{self._salted()}:{user_id}".encode()).hexdigest()[:16]
             with self._pending_lock:
                 if len(self._pending) < PENDING_LIMIT:
                     self._pending.append(row)
+                else:
+                    log.warning("question log full (%d rows queued): a row was dropped", PENDING_LIMIT)
         if self.reloading or not self._store_lock.acquire(blocking=False):
             return
         try:
@@ -135,13 +140,19 @@ class Corpus:
                 rows, self._pending = self._pending, []
             if rows:
                 try:
-                    self._store().log_questions(rows)
-                except sqlite3.OperationalError as error:
+                    store = self._store()
+                    store.log_questions([self._hashed(r) for r in rows])
+                except (sqlite3.Error, StoreError) as error:
                     log.info("question log deferred (%d rows): %s", len(rows), error)
                     with self._pending_lock:
                         self._pending[:0] = rows
         finally:
             self._store_lock.release()
+
+    def _hashed(self, row: dict) -> dict:
+        """The row with a salted hash of the user id in place of the id: the log holds no identities."""
+        digest = hashlib.sha256(f"{self._salt}:{row['user_id']}".encode()).hexdigest()[:16]
+        return {k: v for k, v in row.items() if k != "user_id"} | {"user_hash": digest}
 
     def stats(self, latest: int = 5) -> Stats:
         self._log()
@@ -156,34 +167,33 @@ class Corpus:
                      missed=tuple(questions["missed"]))
 
     def _store(self) -> Store:
-        """The question-log connection (the caller holds ``_store_lock``)."""
+        """The question-log connection with its per-database salt (the caller holds ``_store_lock``)."""
         if self._log_store is None:
-            self._log_store = Store(self.settings.newsbot_db_path, shared=True, timeout=LOG_WAIT)
-            self._salt = self._log_store.get_meta("user_salt") or ""
-            if not self._salt:
-                self._salt = secrets.token_hex(16)
-                self._log_store.set_meta("user_salt", self._salt)
+            store = Store(self.settings.newsbot_db_path, shared=True, timeout=LOG_WAIT)
+            try:
+                salt = store.get_meta("user_salt")
+                if not salt:
+                    salt = secrets.token_hex(16)
+                    store.set_meta("user_salt", salt)
+            except BaseException:
+                store.close()
+                raise
+            self._salt, self._log_store = salt, store
         return self._log_store
 
-    def _salted(self) -> str:
-        """The per-database salt of user-id hashes, so the log holds no identities."""
-        if not self._salt:
-            with self._store_lock:
-                self._store()
-        return self._salt
-
     def close(self) -> None:
+        """Write what the question log still queues and close its connection."""
         with self._store_lock:
             with self._pending_lock:
                 rows, self._pending = self._pending, []
             try:
                 if rows:
-                    self._store().log_questions(rows)
-            except sqlite3.OperationalError as error:
+                    self._store().log_questions([self._hashed(r) for r in rows])
+            except (sqlite3.Error, StoreError) as error:
                 log.warning("%d question-log rows not written at shutdown: %s", len(rows), error)
-        if self._log_store is not None:
-            self._log_store.close()
-            self._log_store = None
+            if self._log_store is not None:
+                self._log_store.close()
+                self._log_store = None
 
 
 class ReloadBusy(Exception):
@@ -191,7 +201,7 @@ class ReloadBusy(Exception):
 
 
 class CorpusNotReady(Exception):
-    """A question arrived before the first corpus was loaded."""
+    """A question arrived while no corpus is in service (none loaded yet, or the data dir is empty)."""
 
 
 class RateLimiter:
@@ -286,15 +296,22 @@ def save_upload(data_dir: Path, name: str, content: bytes) -> tuple[Path, bool]:
     """Save an uploaded page under ``name`` in the data dir; returns (path, whether it is new content).
 
     The same content already under that name is not written twice; different content under
-    a taken name gets the next free name (page-2.txt) instead of overwriting it.
+    a taken name gets the next free name (page-2.txt) instead of overwriting it. The file is
+    written under a hidden name (ingest skips those) and linked into place whole, so neither a
+    concurrent upload nor a running reload sees it half-written.
     """
-    target = data_dir / name
-    stem, suffix = target.stem, target.suffix
-    number = 1
-    while target.exists():
-        if target.read_bytes() == content:
-            return target, False
-        number += 1
-        target = data_dir / f"{stem}-{number}{suffix}"
-    target.write_bytes(content)
-    return target, True
+    partial = data_dir / f".upload-{secrets.token_hex(8)}"
+    partial.write_bytes(content)
+    try:
+        stem, suffix = Path(name).stem, Path(name).suffix
+        for number in range(1, 1000):
+            target = data_dir / (name if number == 1 else f"{stem}-{number}{suffix}")
+            try:
+                os.link(partial, target)  # fails if the name is taken, atomically
+                return target, True
+            except FileExistsError:
+                if target.read_bytes() == content:
+                    return target, False
+        raise UploadRefused("同名文件太多")
+    finally:
+        partial.unlink(missing_ok=True)

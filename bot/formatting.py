@@ -156,27 +156,31 @@ def render(answer: Answer, html: bool, latest: Sequence[tuple[str, str | None]] 
 RATE_LIMITED = "您提问太快了，请稍等一分钟再问。"
 NOT_ADMIN = "抱歉，这个命令只对管理员开放。"
 RELOAD_BUSY = "正在重新加载，请等这一次完成后再试。"
-RELOAD_STARTED = "开始重新加载报纸版面……"
 RELOAD_FAILED = "重新加载失败，继续使用原来的内容。原因："
 ERROR = "抱歉，出了点问题，请稍后再试。"
 STALE = "这条结果已过期，请重新提问。"
 NO_MORE = "没有更多结果了。"
 ASK_USAGE = "用法：/ask 您的问题，例如 /ask 明天天气怎么样"
-LOADING = "报道正在加载，请稍后再问。"
 UPLOAD_REFUSED = "无法接收这个文件："
 UNKNOWN_COMMAND = "没有这个命令。直接发送问题即可，或发送 /help 查看用法。"
 
 _STATUS_NAMES = {"new": "新增", "changed": "更新", "unchanged": "未变", "removed": "移除", "failed": "失败"}
 
 
-def render_report(report: IngestReport, html: bool) -> str:
-    """An ingest report for an admin: files by outcome, each failure with its reason, totals."""
+def render_report(report: IngestReport, html: bool, details: int = 20) -> str:
+    """An ingest report for an admin: files by outcome, the first ``details`` failures and skipped
+    lines with their reasons, totals. Lines are never cut, so the HTML stays whole."""
     counts = "，".join(f"{name} {report.count(status)}" for status, name in _STATUS_NAMES.items())
-    lines = [f"文件：{counts}"]
-    lines += [f"• {escape(f.path, html)}：{escape(f.reason, html)}" for f in report.files if f.status == "failed"]
-    lines += [f"• 跳过 {escape(str(bad), html)}" for f in report.files for bad in f.bad_lines[:5]]
-    lines.append(f"文章 {report.articles} 篇，段落 {report.paragraphs} 段，用时 {report.seconds:.1f} 秒")
-    return clip("\n".join(lines), MAX_MESSAGE)
+    problems = [f"• {escape(clip(f.path, 80), html)}：{escape(clip(f.reason, 200), html)}"
+                for f in report.files if f.status == "failed"]
+    problems += [f"• 跳过 {escape(clip(str(bad), 200), html)}" for f in report.files for bad in f.bad_lines]
+    totals = f"文章 {report.articles} 篇，段落 {report.paragraphs} 段，用时 {report.seconds:.1f} 秒"
+    while True:  # fewer details until the message fits (escaping can make a line four times longer)
+        shown = problems if len(problems) <= details else [*problems[:details], f"……另有 {len(problems) - details} 条"]
+        text = "\n".join([f"文件：{counts}", *shown, totals])
+        if len(text) <= MAX_MESSAGE or details == 0:
+            return text
+        details //= 2
 
 
 def saved_as(name: str, saved: str, html: bool) -> str:

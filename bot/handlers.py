@@ -59,7 +59,7 @@ async def reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
     try:
         result, generation = await asyncio.to_thread(corpus.ask, question, user.id if user else None)
     except CorpusNotReady:
-        await update.effective_message.reply_text(formatting.LOADING)
+        await update.effective_message.reply_text(formatting.NOTHING_YET)
         return
     markup = None
     if result.more:
@@ -146,7 +146,7 @@ async def run_reload(update: Update, context: ContextTypes.DEFAULT_TYPE, note: s
     except ReloadBusy:
         await update.effective_message.reply_text(formatting.RELOAD_BUSY)
         return
-    except (RetrievalError, OSError) as error:
+    except (RetrievalError, OSError) as error:  # StoreError and EmptyCorpus are RetrievalErrors
         log.warning("reload failed, old corpus kept: %s", error, exc_info=True)
         await update.effective_message.reply_text(formatting.RELOAD_FAILED + formatting.escape(str(error), True),
                                                   parse_mode=ParseMode.HTML)
@@ -158,9 +158,6 @@ async def run_reload(update: Update, context: ContextTypes.DEFAULT_TYPE, note: s
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins): re-ingest the data dir and swap the new index in."""
     if await refuse_non_admin(update, context):
-        return
-    if corpus_of(context).reloading:
-        await update.effective_message.reply_text(formatting.RELOAD_BUSY)
         return
     await run_reload(update, context)
 

@@ -127,12 +127,17 @@ class BM25Index:
         return np.bincount(docs, weights=weights, minlength=self.size)
 
     def top(self, query: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``k`` best (document, score) pairs with a positive score, best first; ties keep document order.
+        """The ``k`` best (document, score) pairs among documents that hold a question term, best first.
+
+        Equal scores are ordered by document among the candidates kept (argpartition picks which of
+        several documents tied at the k-th score are kept).
 
         ``mask`` marks the documents that may be returned.
         """
         scores = self.scores(query)
-        candidates = np.flatnonzero(scores > 0)
+        # Documents holding a question term. Not "score > 0": in a corpus of one or two documents
+        # rank_bm25's idf is negative for every term, and those documents must still be found.
+        candidates = np.flatnonzero(scores != 0)
         if mask is not None:
             candidates = candidates[mask[candidates]]
         if len(candidates) > k:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import tokenizing
-from .errors import BadInput, BadLine
+from .errors import BadInput, BadLine, StoreError
 from .models import Article
 from .pages import parse_jsonl, parse_page
 from .store import Store, head_text, token_key
@@ -122,6 +123,14 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
     whatever it held before stays. ``progress(done, total)`` is called after each
     file. Raises StoreError if the database cannot be used.
     """
+    try:
+        return _ingest(paths, db_path, tokenize, token_version, progress)
+    except sqlite3.Error as error:  # locked, read-only, full or damaged: nothing was written
+        raise StoreError(f"cannot ingest into {db_path}: {error}") from error
+
+
+def _ingest(paths: Sequence[str | Path], db_path: str | Path, tokenize: Callable[[str], list[str]],
+            token_version: str | None, progress: Callable[[int, int], None] | None) -> IngestReport:
     started = time.perf_counter()
     version = token_version or tokenizing.version()
     store = Store(db_path)

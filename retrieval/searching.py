@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import tokenizing
-from .errors import EmptyCorpus
+from .errors import EmptyCorpus, StoreError
 from .indexing import BM25Index
 from .models import Hit, Paragraph
 from .store import Store
@@ -194,6 +195,13 @@ def load_searcher(db_path: str | Path, k1: float = K1, b: float = B, coverage: f
     Building the index costs far more than reading it back, so the index of each corpus state is
     kept beside the database and rebuilt only when the corpus (or the tokenizer) changes.
     """
+    try:
+        return _load_searcher(db_path, k1, b, coverage)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot read {db_path}: {error}") from error
+
+
+def _load_searcher(db_path: str | Path, k1: float, b: float, coverage: float) -> Searcher:
     store = Store(db_path)
     try:
         with store.snapshot():

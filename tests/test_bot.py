@@ -295,3 +295,38 @@ async def test_uploaded_jsonl_with_bad_lines_loads_the_good_ones_and_reports_the
     document = {"file_id": "j", "file_unique_id": "u", "file_name": "more.jsonl", "file_size": len(content)}
     text = only_reply(await bot.send(message_update("", ADMIN, document=document)))
     assert "• 跳过 more.jsonl:2: not JSON" in text and "文件：新增 1" in text
+
+
+async def test_reload_while_another_process_holds_the_database_fails_politely(bot, db_path, monkeypatch):
+    import sqlite3
+
+    from retrieval import store as store_module
+
+    monkeypatch.setattr(store_module.Store.__init__, "__defaults__", (False, 0.2))  # don't wait 30 s here
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another ingest, say `newsbot ingest` in a shell
+    try:
+        text = only_reply(await bot.send(message_update("/reload", ADMIN)))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert text.startswith(formatting.RELOAD_FAILED + "cannot ingest into")
+    assert "database is locked" in text
+    assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
+
+
+async def test_bot_starts_on_an_empty_data_dir_and_serves_the_first_uploaded_page(tmp_path):
+    from .botkit import RecordingRequest
+    from .conftest import running_app
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    request = RecordingRequest()
+    async with running_app(empty, tmp_path / "news.db", request) as app:
+        assert only_reply(await app.send(message_update("顾亚萍是谁", RESIDENT))) == formatting.NOTHING_YET
+        request.files["first"] = NEW_PAGE.encode()
+        document = {"file_id": "first", "file_unique_id": "f", "file_name": "2025-12-19.txt",
+                    "file_size": len(NEW_PAGE.encode())}
+        assert "文件：新增 1" in only_reply(await app.send(message_update("", ADMIN, document=document)))
+        answer = only_reply(await app.send(message_update("独山港镇口袋公园", RESIDENT)))
+        assert answer.startswith("<b>独山港镇新建五座口袋公园</b>")

@@ -96,3 +96,12 @@ def test_upload_names_are_checked_and_never_overwrite(tmp_path):
     other, _ = save_upload(tmp_path, "p.txt", b"two")
     assert (first.name, new, again.name, new_again, other.name) == ("p.txt", True, "p.txt", False, "p-2.txt")
     assert (tmp_path / "p.txt").read_bytes() == b"one"
+
+
+def test_a_report_of_many_bad_files_stays_whole_html_within_the_limit():
+    from retrieval.ingesting import FileReport, IngestReport
+
+    files = tuple(FileReport("&<>" * 30 + f"-{i}.txt", "failed", "binary file & <junk>") for i in range(300))
+    text = formatting.render_report(IngestReport(files, 7, 32, 0, 1.0), html=True)
+    assert telegram_html_problems(text) == []
+    assert text.splitlines()[-2].startswith("……另有 ") and 1 <= text.count("\n• ") <= 20
