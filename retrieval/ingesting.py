@@ -24,7 +24,7 @@ from pathlib import Path
 from . import tokenizing
 from .errors import BadInput, BadLine, StoreError
 from .models import Article
-from .pages import parse_jsonl, parse_page
+from .pages import PARSER_VERSION, parse_jsonl, parse_page
 from .store import Store, head_text, token_key
 
 SUFFIXES = (".txt", ".jsonl")
@@ -170,7 +170,7 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
         store.mark_failed(str(path), name, f"cannot read: {error.strerror or error}")
         return FileReport(name, "failed", f"cannot read: {error.strerror or error}"), []
     sha256 = hashlib.sha256(data).hexdigest()
-    if known and known["sha256"] == sha256 and known["status"] == "ok":
+    if known and known["sha256"] == sha256 and known["status"] == "ok" and known.get("parser") == PARSER_VERSION:
         return FileReport(name, "unchanged", encoding=known["encoding"], articles=known["articles"] or 0), []
     try:
         text, encoding = decode(data, name)
@@ -186,7 +186,7 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
         store.mark_failed(str(path), name, str(error))
         return FileReport(name, "failed", str(error)), []
     status = "changed" if known and known["sha256"] else "new"
-    count, _ = store.replace_source(str(path), name, sha256, len(data), encoding, articles)
+    count, _ = store.replace_source(str(path), name, sha256, PARSER_VERSION, len(data), encoding, articles)
     texts = [text for article in articles for text in (head_text(article), *article.paragraphs)]
     return FileReport(name, status, encoding=encoding, articles=count, bad_lines=tuple(bad_lines)), texts
 

@@ -20,6 +20,10 @@ from dataclasses import dataclass, field, replace
 from .errors import BadLine
 from .models import KINDS, Article
 
+# Raise when a rule changes what a page parses into: stored pages are parsed again on the next
+# ingest even though their files did not change.
+PARSER_VERSION = "3"
+
 # A sentence (and so a paragraph) can only end on these; closing quotes and
 # brackets may follow them ("……说。”").
 _TERMINAL = "。！？!?…；;：:"

@@ -21,7 +21,7 @@ from .errors import StoreError
 from .models import Article, Paragraph
 
 _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
-    "sources": ({"path": str, "name": str, "sha256": str, "size": int, "status": str, "error": str,
+    "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "status": str, "error": str,
                  "encoding": str, "articles": int, "ingested_at": str}, "path"),
     "articles": ({"id": str, "source": str, "source_path": str, "kind": str, "headline": str,
                   "subheadline": str, "kicker": str, "byline": str, "page": str, "section": str,
@@ -93,7 +93,11 @@ class Store:
 
     def _create_schema(self) -> None:
         for name, (columns, pk) in _SCHEMA.items():
-            self.db[name].create(columns, pk=pk, if_not_exists=True)
+            table = self.db[name]
+            table.create(columns, pk=pk, if_not_exists=True)
+            for column, kind in columns.items():  # a database from an earlier version gains new columns
+                if column not in table.columns_dict:
+                    table.add_column(column, kind)
         self.db["articles"].create_index(["source_path"], if_not_exists=True)
         self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
@@ -121,7 +125,7 @@ class Store:
     def sources(self) -> dict[str, dict[str, Any]]:
         return {row["path"]: row for row in self.db["sources"].rows}
 
-    def replace_source(self, path: str, name: str, sha256: str, size: int, encoding: str,
+    def replace_source(self, path: str, name: str, sha256: str, parser: str, size: int, encoding: str,
                        articles: Iterable[Article]) -> tuple[int, int]:
         """Replace the articles of one file; returns (articles, paragraphs) written."""
         self._delete_articles(path)
@@ -142,20 +146,20 @@ class Store:
         self.db["articles"].insert_all(article_rows)
         self.db["paragraphs"].insert_all(paragraph_rows)
         self.db["sources"].upsert({
-            "path": path, "name": name, "sha256": sha256, "size": size, "status": "ok",
+            "path": path, "name": name, "sha256": sha256, "parser": parser, "size": size, "status": "ok",
             "error": "", "encoding": encoding, "articles": len(article_rows), "ingested_at": now(),
         }, pk="path")
         return len(article_rows), len(paragraph_rows)
 
     def mark_failed(self, path: str, name: str, error: str) -> None:
         """Record a file that could not be read; its earlier articles, if any, stay."""
-        existing = self.db["sources"].get(path) if self.db["sources"].count_where("path = ?", [path]) else None
-        self.db["sources"].upsert({
-            "path": path, "name": name, "sha256": existing["sha256"] if existing else "",
-            "size": existing["size"] if existing else 0, "status": "failed", "error": error,
-            "encoding": existing["encoding"] if existing else "",
-            "articles": existing["articles"] if existing else 0, "ingested_at": now(),
-        }, pk="path")
+        if self.db["sources"].count_where("path = ?", [path]):
+            self.db["sources"].update(path, {"name": name, "status": "failed", "error": error,
+                                              "ingested_at": now()})
+        else:
+            self.db["sources"].insert({"path": path, "name": name, "sha256": "", "parser": "", "size": 0,
+                                       "status": "failed", "error": error, "encoding": "", "articles": 0,
+                                       "ingested_at": now()})
 
     def remove_source(self, path: str) -> None:
         self._delete_articles(path)
@@ -232,9 +236,9 @@ class Store:
             self.db.rollback()
 
     def fingerprint(self) -> str:
-        """Changes whenever the stored corpus does: a hash over every source's path, content hash and status."""
+        """Changes whenever the stored corpus does: a hash over every source's path, content, parser and status."""
         digest = hashlib.sha1()
-        for row in self.db.execute("SELECT path, sha256, status FROM sources ORDER BY path"):
+        for row in self.db.execute("SELECT path, sha256, parser, status FROM sources ORDER BY path"):
             digest.update("\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()
 

@@ -170,3 +170,22 @@ def test_cli_ingest_fails_when_the_database_cannot_be_opened(data_dir, tmp_path)
     result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(tmp_path / "a-folder.db")])
     assert result.exit_code != 0
     assert "cannot open database" in result.output
+
+
+def test_a_new_parser_version_parses_unchanged_files_again(data_dir, db_path, monkeypatch):
+    from retrieval import pages
+
+    ingest([data_dir], db_path)
+    assert ingest([data_dir], db_path).count("unchanged") == 1
+    monkeypatch.setattr(ingesting, "PARSER_VERSION", pages.PARSER_VERSION + "-next")
+    report = ingest([data_dir], db_path)
+    assert (report.count("changed"), report.segmented) == (1, 0)  # parsed again, tokens still cached
+    assert headlines(db_path) == SEED_HEADLINES
+
+
+def test_a_database_from_before_the_parser_column_is_upgraded_in_place(data_dir, db_path):
+    ingest([data_dir], db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("ALTER TABLE sources DROP COLUMN parser")
+    report = ingest([data_dir], db_path)
+    assert report.count("changed") == 1 and headlines(db_path) == SEED_HEADLINES
