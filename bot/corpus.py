@@ -29,7 +29,8 @@ from .settings import Settings
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # "today" for /stats is the residents' day
 LOG_WAIT = 0.2  # seconds a question-log write waits for a reload's transaction before deferring
-PENDING_LIMIT = 10_000  # question-log rows kept in memory while the database is busy
+PENDING_LIMIT = 10_000
+FORGET_FROM = 10_000  # users the rate limiter tracks before it drops the idle ones  # question-log rows kept in memory while the database is busy
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,8 @@ class RateLimiter:
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        if len(self._events) > FORGET_FROM:  # forget users with nothing in the window, now and then
+            self._events = {u: e for u, e in self._events.items() if e and e[-1] > now - self.window}
         events = self._events.setdefault(user_id, deque())
         while events and events[0] <= now - self.window:
             events.popleft()
@@ -284,7 +287,7 @@ def check_upload(name: str | None, size: int | None, max_bytes: int) -> str:
 def check_content(name: str, content: bytes) -> None:
     """Refuse an upload that could not be ingested (empty, binary, undecodable, no articles) before saving it."""
     try:
-        text, _ = decode(content, name)
+        text, _ = decode(content)
         articles, _ = parse_file(text, name)
     except BadInput as error:
         raise UploadRefused(str(error)) from error

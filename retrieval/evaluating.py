@@ -62,12 +62,11 @@ def evaluate(searcher: Searcher, records: Iterable[dict[str, Any]], k: int = 10)
     none_right = none_total = 0
     for record in records:
         expect_none = bool(record.get("none"))
-        got_none = not answer(searcher, record["question"]).answered
+        result = answer(searcher, record["question"], pool=max(k, *CUTOFFS))
         none_total += 1
-        none_right += expect_none == got_none
-        if not expect_none:
-            hits = searcher.search(record["question"], k=max(k, *CUTOFFS))
-            ranks.append(rank_of([hit.paragraph for hit in hits], record))
+        none_right += expect_none == (not result.answered)
+        if not expect_none:  # the ranking, whether or not it was good enough to answer
+            ranks.append(rank_of([hit.paragraph for hit in result.hits[:k]], record))
     return metrics(ranks, k) | {"no_answer_accuracy": round(none_right / none_total, 4) if none_total else 0.0,
                                 "questions": none_total}
 

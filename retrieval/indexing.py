@@ -102,18 +102,6 @@ class BM25Index:
             return math.log(self.size + 0.5) - math.log(0.5)
         return float(self.idf[term])
 
-    def postings(self, token: str) -> np.ndarray:
-        """Sorted ids of the documents that contain ``token``."""
-        term = self.vocabulary.get(token)
-        if term is None:
-            return self.doc_ids[:0]
-        return self.doc_ids[self.indptr[term]:self.indptr[term + 1]]
-
-    def contains(self, doc: int, token: str) -> bool:
-        postings = self.postings(token)
-        at = int(np.searchsorted(postings, doc))
-        return at < len(postings) and int(postings[at]) == doc
-
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
         counts = Counter(self.vocabulary[token] for token in query if token in self.vocabulary)

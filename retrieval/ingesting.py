@@ -58,12 +58,8 @@ class IngestReport:
     def count(self, status: str) -> int:
         return sum(1 for report in self.files if report.status == status)
 
-    @property
-    def changed_anything(self) -> bool:
-        return any(report.status in ("new", "changed", "removed") for report in self.files)
 
-
-def decode(data: bytes, name: str) -> tuple[str, str]:
+def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding that read it; raises BadInput for empty, binary or undecodable data."""
     if not data.strip():
         raise BadInput("empty file")
@@ -173,7 +169,7 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
     if known and known["sha256"] == sha256 and known["status"] == "ok" and known.get("parser") == PARSER_VERSION:
         return FileReport(name, "unchanged", encoding=known["encoding"], articles=known["articles"] or 0), []
     try:
-        text, encoding = decode(data, name)
+        text, encoding = decode(data)
         articles, bad_lines = parse_file(text, name)
         if not articles:
             raise BadInput("no articles found" + (f" ({len(bad_lines)} bad lines)" if bad_lines else ""))

@@ -148,8 +148,7 @@ def _question_words(question: str) -> list[tuple[str, ...]]:
     """Each informative word of the question with the other forms of any abbreviation in it."""
     result = []
     for word in dict.fromkeys(tokenizing.words(question)):
-        forms = [word] + [tokenizing.normalize(other) for group in tokenizing.alias_groups()
-                          for member in group if tokenizing.normalize(member) in word
+        forms = [word] + [other for group in tokenizing.alias_groups() for member in group if member in word
                           for other in group if other != member]
         result.append(tuple(dict.fromkeys(forms)))
     return result

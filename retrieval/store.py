@@ -85,7 +85,6 @@ class Store:
             # WAL lets the bot keep reading while an ingest writes; NORMAL stays consistent on crash.
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
             self._create_schema()
         except sqlite3.Error as error:
             raise StoreError(f"cannot open database {path}: {error}") from error
@@ -220,11 +219,6 @@ class Store:
         return list(self.db.query(
             "SELECT a.*, (SELECT COUNT(*) FROM paragraphs p WHERE p.article_id = a.id) AS paragraph_count "
             "FROM articles a ORDER BY a.date DESC, a.source, a.position"))
-
-    def latest_headlines(self, limit: int) -> list[dict[str, Any]]:
-        return list(self.db.query(
-            "SELECT id, headline, date, page, section FROM articles WHERE kind IN ('news', 'commentary') "
-            "ORDER BY date IS NULL, date DESC, source, position LIMIT ?", [limit]))
 
     @contextmanager
     def snapshot(self) -> Iterator[Store]:

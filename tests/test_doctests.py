@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import doctest
 import importlib
-import os
 
 import pytest
 
 MODULES = ["retrieval.pages", "retrieval.store", "retrieval.ingesting", "retrieval.tokenizing",
            "retrieval.indexing", "retrieval.searching", "retrieval.answering", "retrieval.evaluating",
-           "bot.formatting"]
+           "bot.formatting", "bot.corpus"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
-    os.environ.pop("NEWSBOT_DB_PATH", None)
+    monkeypatch.delenv("NEWSBOT_DB_PATH", raising=False)
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

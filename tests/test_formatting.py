@@ -78,8 +78,9 @@ def test_result_pages_forget_old_answers_and_other_corpora():
     pages = ResultPages(capacity=2)
     first = pages.put(("x",), generation=1)  # type: ignore[arg-type]
     pages.put(("y",), generation=1)  # type: ignore[arg-type]
-    pages.put(("z",), generation=1)  # type: ignore[arg-type]
-    assert pages.get(first, 1) is None
+    last = pages.put(("z",), generation=1)  # type: ignore[arg-type]
+    assert pages.get(first, 1) is None  # evicted
+    assert pages.get(last, 1) == ("z",) and pages.get(last, 2) is None  # a reload since: stale
 
 
 def test_upload_names_are_checked_and_never_overwrite(tmp_path):

@@ -145,7 +145,7 @@ def test_same_article_id_in_two_files_fails_the_second_file(tmp_path, db_path):
 
 def test_decode_rejects_control_character_soup():
     with pytest.raises(BadInput, match="control characters"):
-        decode(bytes(range(1, 32)) * 10, "x.txt")
+        decode(bytes(range(1, 32)) * 10)
 
 
 def test_cli_ingest_reports_bad_files_by_name_and_decodes_the_gb18030_copy(data_dir, db_path, seed_text):

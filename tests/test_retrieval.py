@@ -147,10 +147,14 @@ def test_seed_qa_file_evaluates_perfectly_on_no_answers(searcher):
     assert metrics["R@3"] == 1.0 and metrics["R@1"] >= 0.9
 
 
-def test_reloading_an_unchanged_corpus_segments_nothing(seed_db, monkeypatch):
-    monkeypatch.setattr("retrieval.tokenizing.tokenize", lambda text: pytest.fail("segmented again"))
-    searcher = load_searcher(seed_db)
-    assert len(searcher) == 32
+def test_reloading_an_unchanged_corpus_segments_nothing(data_dir, db_path, monkeypatch):
+    import jieba
+
+    ingest([data_dir], db_path)
+    monkeypatch.setattr(jieba.Tokenizer, "cut", lambda *a, **k: pytest.fail("segmented again"))
+    searcher = load_searcher(db_path)  # builds the index from cached tokens (no index kept yet)
+    assert len(searcher) == 32 and not list(db_path.parent.glob("*.partial"))
+    assert ingest([data_dir], db_path).segmented == 0
 
 
 def test_index_is_kept_beside_the_database_and_rebuilt_only_when_the_corpus_changes(data_dir, db_path, monkeypatch):
