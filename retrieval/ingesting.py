@@ -132,10 +132,10 @@ def _ingest(paths: Sequence[str | Path], db_path: str | Path, tokenize: Callable
     store = Store(db_path)
     try:
         files, roots, reports = discover(paths)
-        known = store.sources()
         seen: set[str] = set()
         new_texts: list[str] = []
         with store.transaction():
+            known = store.sources()  # inside: another ingest may have committed since we opened
             for done, (path, name) in enumerate(files, start=1):
                 key = str(path)
                 seen.add(key)

@@ -88,9 +88,14 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def words(text: str) -> list[str]:
-    """The informative words of ``text`` (no characters or bigrams): what a question asks about."""
-    return [w for w in _jieba().cut(normalize(text)) if w not in STOPWORDS and _WORD.search(w) and not w.isspace()]
+@lru_cache(maxsize=1024)
+def words(text: str) -> tuple[str, ...]:
+    """The informative words of ``text`` (no characters or bigrams): what a question asks about.
+
+    Cached: the answer path asks for a question's words more than once.
+    """
+    return tuple(w for w in _jieba().cut(normalize(text)) if w not in STOPWORDS and _WORD.search(w)
+                 and not w.isspace())
 
 
 @lru_cache(maxsize=1)
