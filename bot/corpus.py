@@ -22,7 +22,7 @@ from retrieval.answering import answer
 from retrieval.errors import BadInput, EmptyCorpus, StoreError
 from retrieval.ingesting import SUFFIXES, IngestReport, decode, ingest, parse_file
 from retrieval.models import Answer, Hit
-from retrieval.searching import Searcher, load_searcher
+from retrieval.searching import Searcher, extend_searcher, load_searcher
 from retrieval.store import Store, now
 
 from .settings import Settings
@@ -85,10 +85,21 @@ class Corpus:
             raise ReloadBusy("a reload is already running")
         try:
             report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
-            self.serve(load_searcher(self.settings.newsbot_db_path))
+            self.serve(self._next_searcher(report))
             return report
         finally:
             self._reload_lock.release()
+
+    def _next_searcher(self, report: IngestReport) -> Searcher:
+        """The searcher after an ingest: the one in service extended when files were only added
+        (a day's pages), else one loaded afresh."""
+        current = self.searcher
+        added = [f.source_path for f in report.files if f.status == "new"]
+        if current is None or any(f.status in ("changed", "removed") for f in report.files):
+            return load_searcher(self.settings.newsbot_db_path)
+        if not added:
+            return current
+        return extend_searcher(current, self.settings.newsbot_db_path, added)
 
     @property
     def reloading(self) -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 
 from .errors import EmptyCorpus
 
-FORMAT = 1  # of saved index files
+FORMAT = 2  # of saved index files
 
 
 class BM25Index:
@@ -35,36 +35,69 @@ class BM25Index:
         if k1 < 0 or not 0 <= b <= 1:
             raise ValueError(f"k1 must be ≥ 0 and b in [0, 1], got k1={k1}, b={b}")
         self.k1, self.b, self.epsilon = k1, b, epsilon
-        vocabulary: dict[str, int] = {}
+        self.vocabulary: dict[str, int] = {}
+        terms, docs, tf, lengths = self._collect(documents, first=0)
+        if not len(lengths):
+            raise EmptyCorpus("an index needs at least one document")
+        self._finish(terms, docs, tf, lengths)
+
+    def extended(self, documents: Iterable[Sequence[str]]) -> BM25Index:
+        """A new index over this one's documents followed by ``documents``; this one stays as it is.
+
+        Only the new documents are read token by token; the postings are merged in numpy and every
+        score is recomputed for the new idf and average length, so scores still equal rank_bm25's.
+        """
+        index = BM25Index.__new__(BM25Index)
+        index.k1, index.b, index.epsilon = self.k1, self.b, self.epsilon
+        index.vocabulary = dict(self.vocabulary)
+        terms, docs, tf, lengths = index._collect(documents, first=self.size)
+        old_terms = np.repeat(np.arange(len(self.vocabulary), dtype=np.int32), np.diff(self.indptr))
+        index._finish(np.concatenate([old_terms, terms]), np.concatenate([self.doc_ids, docs]),
+                      np.concatenate([self.tf, tf]), np.concatenate([self.lengths, lengths]))
+        return index
+
+    def _collect(self, documents: Iterable[Sequence[str]], first: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(term, document, tf) of every posting, and document lengths; new terms join the vocabulary."""
+        vocabulary = self.vocabulary
         # Typed arrays, not lists of Python ints: a tenth of the memory while the postings are collected.
         term_ids, doc_ids, freqs, lengths = array("i"), array("i"), array("i"), array("d")
-        for doc, tokens in enumerate(documents):
+        for doc, tokens in enumerate(documents, start=first):
             lengths.append(len(tokens))
             counts = Counter(vocabulary.setdefault(token, len(vocabulary)) for token in tokens)
             term_ids.extend(counts.keys())
             doc_ids.extend(repeat(doc, len(counts)))
             freqs.extend(counts.values())
-        if not lengths:
-            raise EmptyCorpus("an index needs at least one document")
-        self.vocabulary = vocabulary
+        return (np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(doc_ids, dtype=np.int32),
+                np.frombuffer(freqs, dtype=np.int32), np.frombuffer(lengths, dtype=np.float64).copy())
+
+    def _finish(self, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, lengths: np.ndarray) -> None:
+        """Postings sorted by term (documents ascending within each), idf and every precomputed score."""
         self.size = len(lengths)
-        self.lengths = np.frombuffer(lengths, dtype=np.float64).copy()
-        self.avgdl = float(self.lengths.mean()) if self.lengths.sum() else 1.0
-
-        terms = np.frombuffer(term_ids, dtype=np.int32)
+        self.lengths = lengths
+        self.avgdl = float(lengths.mean()) if lengths.sum() else 1.0
         order = np.argsort(terms, kind="stable")  # stable: documents stay sorted within each term
-        self.doc_ids = np.frombuffer(doc_ids, dtype=np.int32)[order]
-        tf = np.frombuffer(freqs, dtype=np.int32)[order].astype(np.float64)
-        df = np.bincount(terms, minlength=len(vocabulary)).astype(np.float64)
-        del terms, order
+        self.doc_ids, self.tf = docs[order], tf[order]
+        df = np.bincount(terms, minlength=len(self.vocabulary)).astype(np.float64)
+        del order
         self.indptr = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
-
+        k1, b = self.k1, self.b
         idf = np.log(self.size - df + 0.5) - np.log(df + 0.5)
         average = float(idf.mean()) if len(idf) else 0.0
-        idf[idf < 0] = epsilon * average
+        idf[idf < 0] = self.epsilon * average
         self.idf = idf
-        norm = k1 * (1 - b + b * self.lengths[self.doc_ids] / self.avgdl)
-        self.values = np.repeat(idf, np.diff(self.indptr)) * (tf * (k1 + 1) / (tf + norm))
+        # values = idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl)), computed in place: at a million
+        # paragraphs each temporary is a gigabyte and allocating them costs more than the arithmetic.
+        freq = self.tf.astype(np.float64)
+        values = self.lengths[self.doc_ids]
+        values *= k1 * b / self.avgdl
+        values += k1 * (1 - b)
+        values += freq
+        freq *= k1 + 1
+        np.divide(freq, values, out=values)
+        del freq
+        values *= np.repeat(idf, np.diff(self.indptr))
+        self.values = values
 
     def save(self, path: Path) -> None:
         """Write the index to ``path`` (.npz), atomically: a reader sees the old file or the new one."""
@@ -73,7 +106,7 @@ class BM25Index:
         partial = path.with_name(path.name + ".partial")
         with open(partial, "wb") as handle:
             np.savez(handle, meta=meta, vocabulary=np.frombuffer(vocabulary, dtype=np.uint8),
-                     doc_ids=self.doc_ids, indptr=self.indptr, values=self.values, idf=self.idf,
+                     doc_ids=self.doc_ids, tf=self.tf, indptr=self.indptr, values=self.values, idf=self.idf,
                      lengths=self.lengths)
         os.replace(partial, path)
 
@@ -89,7 +122,8 @@ class BM25Index:
             index.size = int(meta[5])
             words = data["vocabulary"].tobytes().decode()
             index.vocabulary = {word: term for term, word in enumerate(words.split("\n"))} if words else {}
-            index.doc_ids, index.indptr, index.values = data["doc_ids"], data["indptr"], data["values"]
+            index.doc_ids, index.tf, index.indptr = data["doc_ids"], data["tf"], data["indptr"]
+            index.values = data["values"]
             index.idf, index.lengths = data["idf"], data["lengths"]
         if len(index.indptr) != len(index.vocabulary) + 1 or len(index.lengths) != index.size:
             raise ValueError(f"{path} is inconsistent")

@@ -43,6 +43,7 @@ class FileReport:
     encoding: str = ""
     articles: int = 0
     bad_lines: tuple[BadLine, ...] = ()
+    source_path: str = ""  # the file's resolved path, as the store keys it
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,8 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
     status = "changed" if known and known["sha256"] else "new"
     count, _ = store.replace_source(str(path), name, sha256, PARSER_VERSION, len(data), encoding, articles)
     texts = [text for article in articles for text in (head_text(article), *article.paragraphs)]
-    return FileReport(name, status, encoding=encoding, articles=count, bad_lines=tuple(bad_lines)), texts
+    return FileReport(name, status, encoding=encoding, articles=count, bad_lines=tuple(bad_lines),
+                      source_path=str(path)), texts
 
 
 def _segment(store: Store, texts: list[str], version: str, tokenize: Callable[[str], list[str]]) -> int:

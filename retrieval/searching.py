@@ -188,6 +188,31 @@ def index_path(db_path: str | Path, fingerprint: str, k1: float, b: float) -> Pa
     return Path(db_path).with_name(f"{Path(db_path).name}.index-{key}.npz")
 
 
+def extend_searcher(searcher: Searcher, db_path: str | Path, source_paths: Sequence[str]) -> Searcher:
+    """``searcher`` with the paragraphs of newly added source files appended: no full rebuild.
+
+    Only for sources that were added (none changed or removed). The new searcher keeps the old
+    one's paragraphs in their order and the new ones after them; its scores equal rank_bm25's on
+    that order. It is not kept on disk: the next start builds the index in corpus order.
+    """
+    try:
+        store = Store(db_path)
+        try:
+            version = tokenizing.version()
+            with store.snapshot():
+                rows = [row for path in source_paths
+                        for row in store.paragraphs_with_tokens(version, source_path=path)]
+        finally:
+            store.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot read {db_path}: {error}") from error
+    if any(tokens is None or head is None for _, tokens, head in rows):
+        raise StoreError("new paragraphs are not segmented")  # ingest segments what it adds
+    index = searcher.index.extended(_document(tokens, head) for _, tokens, head in rows)
+    return Searcher(searcher.paragraphs + tuple(p for p, _, _ in rows), index,
+                    coverage=searcher.coverage_threshold)
+
+
 def load_searcher(db_path: str | Path, k1: float = K1, b: float = B, coverage: float = COVERAGE) -> Searcher:
     """A searcher over everything in the store.
 

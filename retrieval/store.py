@@ -37,10 +37,12 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
 _PARAGRAPH_FIELDS = ("SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
                      "a.page, a.section, a.source, ")
 _PARAGRAPH_ORDER = " ORDER BY a.date IS NULL, a.date, a.source, a.position, p.position"
-_PARAGRAPHS_WITH_TOKENS = (
+_WITH_TOKENS = (
     _PARAGRAPH_FIELDS + "t.tokens, h.tokens FROM paragraphs p JOIN articles a ON a.id = p.article_id "
     "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
-    "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v" + _PARAGRAPH_ORDER)
+    "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v")
+_PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + _PARAGRAPH_ORDER
+_SOURCE_PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + " WHERE a.source_path = :path" + _PARAGRAPH_ORDER
 _PARAGRAPHS = (_PARAGRAPH_FIELDS + "NULL, NULL FROM paragraphs p JOIN articles a ON a.id = p.article_id"
                + _PARAGRAPH_ORDER)
 
@@ -236,14 +238,18 @@ class Store:
             digest.update("\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()
 
-    def paragraphs_with_tokens(self, version: str, tokens: bool = True
+    def paragraphs_with_tokens(self, version: str, tokens: bool = True, source_path: str | None = None
                                ) -> Iterator[tuple[Paragraph, str | None, str | None]]:
-        """Every paragraph with its article fields, its cached tokens and its headline's tokens.
+        """Every paragraph (or those of one source file) with its article fields, its cached tokens
+        and its headline's tokens, in corpus order.
 
         Without ``tokens`` both token fields are None (an index loaded from disk needs none).
         """
-        sql = _PARAGRAPHS_WITH_TOKENS if tokens else _PARAGRAPHS
-        for row in self.db.execute(sql, {"v": version}):
+        if source_path is not None:
+            sql = _SOURCE_PARAGRAPHS_WITH_TOKENS
+        else:
+            sql = _PARAGRAPHS_WITH_TOKENS if tokens else _PARAGRAPHS
+        for row in self.db.execute(sql, {"v": version, "path": source_path}):
             yield Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
                             subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",
                             section=row[9] or "", source=row[10] or ""), row[11], row[12]

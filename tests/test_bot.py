@@ -330,3 +330,15 @@ async def test_bot_starts_on_an_empty_data_dir_and_serves_the_first_uploaded_pag
         assert "文件：新增 1" in only_reply(await app.send(message_update("", ADMIN, document=document)))
         answer = only_reply(await app.send(message_update("独山港镇口袋公园", RESIDENT)))
         assert answer.startswith("<b>独山港镇新建五座口袋公园</b>")
+
+
+async def test_a_reload_that_only_adds_pages_extends_the_index_instead_of_rebuilding(bot, data_dir, monkeypatch):
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("rebuilt the whole index for an added page")
+
+    monkeypatch.setattr("bot.corpus.load_searcher", no_rebuild)
+    (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    assert only_reply(await bot.send(message_update("/reload", ADMIN))).startswith("文件：新增 1")
+    assert only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT))).startswith("<b>独山港镇新建五座口袋公园")
+    assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
+    assert only_reply(await bot.send(message_update("/reload", ADMIN))).startswith("文件：新增 0，更新 0，未变 2")

@@ -191,3 +191,16 @@ def test_a_damaged_index_file_is_rebuilt(data_dir, db_path):
     searcher = load_searcher(db_path)
     assert searcher.search("顾亚萍是谁", 1)[0].paragraph.headline == "时空廉书寄初心 结对帮带续薪火"
     assert kept.read_bytes() != b"not an index"
+
+
+def test_an_extended_index_scores_like_one_built_from_all_documents_and_like_rank_bm25(seed_db):
+    _, documents = load_corpus(seed_db)
+    base, added = documents[:20], documents[20:] + [["全新", "词语", "平湖"], ["平湖", "平湖"]]
+    extended = BM25Index(base, k1=0.9, b=0.3).extended(added)
+    whole = BM25Index(base + added, k1=0.9, b=0.3)
+    reference = BM25Okapi(base + added, k1=0.9, b=0.3)
+    assert extended.size == whole.size == len(base) + len(added)
+    for question in [q for q, _ in RESIDENT_QUESTIONS] + ["全新词语", "平湖平湖"]:
+        query = tokenize(question) + ["全新", "平湖"]
+        assert np.allclose(extended.scores(query), whole.scores(query), atol=1e-9)
+        assert np.allclose(extended.scores(query), reference.get_scores(query), atol=1e-6)
