@@ -22,7 +22,7 @@ from retrieval.answering import answer
 from retrieval.errors import BadInput, EmptyCorpus, StoreError
 from retrieval.ingesting import SUFFIXES, IngestReport, decode, ingest, parse_file
 from retrieval.models import Answer, Hit
-from retrieval.searching import Searcher, extend_searcher, load_searcher
+from retrieval.searching import Searcher, corpus_fingerprint, extend_searcher, load_searcher
 from retrieval.store import Store, now
 
 from .settings import Settings
@@ -84,18 +84,21 @@ class Corpus:
         if not self._reload_lock.acquire(blocking=False):
             raise ReloadBusy("a reload is already running")
         try:
+            before = corpus_fingerprint(self.settings.newsbot_db_path)
             report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
-            self.serve(self._next_searcher(report))
+            self.serve(self._next_searcher(report, before))
             return report
         finally:
             self._reload_lock.release()
 
-    def _next_searcher(self, report: IngestReport) -> Searcher:
+    def _next_searcher(self, report: IngestReport, before: str) -> Searcher:
         """The searcher after an ingest: the one in service extended when files were only added
-        (a day's pages), else one loaded afresh."""
+        (a day's pages) to the very corpus it serves, else one loaded afresh (the store may also
+        have been changed meanwhile by `newsbot ingest` in a shell)."""
         current = self.searcher
         added = [f.source_path for f in report.files if f.status == "new"]
-        if current is None or any(f.status in ("changed", "removed") for f in report.files):
+        if (current is None or current.fingerprint != before
+                or any(f.status in ("changed", "removed") for f in report.files)):
             return load_searcher(self.settings.newsbot_db_path)
         if not added:
             return current

@@ -56,8 +56,9 @@ class Searcher:
     """
 
     def __init__(self, paragraphs: Sequence[Paragraph], documents: Iterable[Sequence[str]] | BM25Index,
-                 k1: float = K1, b: float = B, coverage: float = COVERAGE) -> None:
-        """``documents`` are the paragraphs' token lists, or an index already built from them."""
+                 k1: float = K1, b: float = B, coverage: float = COVERAGE, fingerprint: str = "") -> None:
+        """``documents`` are the paragraphs' token lists, or an index already built from them;
+        ``fingerprint`` names the store state they came from, if they came from a store."""
         if not paragraphs:
             raise EmptyCorpus("the corpus has no paragraphs; ingest some pages first")
         if not 0 <= coverage <= 1:
@@ -67,6 +68,7 @@ class Searcher:
         if self.index.size != len(self.paragraphs):
             raise ValueError(f"{len(self.paragraphs)} paragraphs but {self.index.size} token lists")
         self.coverage_threshold = coverage
+        self.fingerprint = fingerprint
         # Adverts are stored and indexed (so the idf is the page's) but never answer.
         self.answerable = np.array([p.kind != "advert" for p in self.paragraphs], dtype=bool)
 
@@ -200,6 +202,7 @@ def extend_searcher(searcher: Searcher, db_path: str | Path, source_paths: Seque
         try:
             version = tokenizing.version()
             with store.snapshot():
+                fingerprint = store.fingerprint()
                 rows = [row for path in source_paths
                         for row in store.paragraphs_with_tokens(version, source_path=path)]
         finally:
@@ -210,7 +213,7 @@ def extend_searcher(searcher: Searcher, db_path: str | Path, source_paths: Seque
         raise StoreError("new paragraphs are not segmented")  # ingest segments what it adds
     index = searcher.index.extended(_document(tokens, head) for _, tokens, head in rows)
     return Searcher(searcher.paragraphs + tuple(p for p, _, _ in rows), index,
-                    coverage=searcher.coverage_threshold)
+                    coverage=searcher.coverage_threshold, fingerprint=fingerprint)
 
 
 def load_searcher(db_path: str | Path, k1: float = K1, b: float = B, coverage: float = COVERAGE) -> Searcher:
@@ -229,19 +232,31 @@ def _load_searcher(db_path: str | Path, k1: float, b: float, coverage: float) ->
     store = Store(db_path)
     try:
         with store.snapshot():
-            cached = index_path(db_path, store.fingerprint(), k1, b)
-            index = _read_index(cached)
+            fingerprint = store.fingerprint()
+            index = _read_index(index_path(db_path, fingerprint, k1, b))
             if index is not None:
                 paragraphs = [p for p, _, _ in store.paragraphs_with_tokens(tokenizing.version(), tokens=False)]
                 if index.size == len(paragraphs):
-                    return Searcher(paragraphs, index, coverage=coverage)
+                    return Searcher(paragraphs, index, coverage=coverage, fingerprint=fingerprint)
         fingerprint, rows = _rows(store)
     finally:
         store.close()
     searcher = Searcher([p for p, _, _ in rows], (_document(tokens, head) for _, tokens, head in rows),
-                        k1=k1, b=b, coverage=coverage)
+                        k1=k1, b=b, coverage=coverage, fingerprint=fingerprint)
     _keep(searcher.index, index_path(db_path, fingerprint, k1, b))
     return searcher
+
+
+def corpus_fingerprint(db_path: str | Path) -> str:
+    """The fingerprint of what the store holds now (see Store.fingerprint)."""
+    try:
+        store = Store(db_path)
+        try:
+            return store.fingerprint()
+        finally:
+            store.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot read {db_path}: {error}") from error
 
 
 def _read_index(path: Path) -> BM25Index | None:

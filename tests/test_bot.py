@@ -342,3 +342,12 @@ async def test_a_reload_that_only_adds_pages_extends_the_index_instead_of_rebuil
     assert only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT))).startswith("<b>独山港镇新建五座口袋公园")
     assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
     assert only_reply(await bot.send(message_update("/reload", ADMIN))).startswith("文件：新增 0，更新 0，未变 2")
+
+
+async def test_reload_serves_what_a_shell_ingest_added_to_the_store_meanwhile(bot, data_dir, db_path):
+    from retrieval.ingesting import ingest
+
+    (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    ingest([data_dir], db_path)  # `newsbot ingest` run by hand while the bot serves
+    assert only_reply(await bot.send(message_update("/reload", ADMIN))).startswith("文件：新增 0，更新 0，未变 2")
+    assert only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT))).startswith("<b>独山港镇新建五座口袋公园")
