@@ -207,6 +207,8 @@ def segment_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokeniz
 
     Segmentation is nearly all of an ingest's work, and jieba holds the GIL, so big batches go
     to worker processes (spawned: forking a process with threads, like the bot, can deadlock).
+    Spawned workers import the calling script again: a script that ingests needs the usual
+    ``if __name__ == "__main__":`` guard (the ``newsbot`` command and the benchmarks have it).
     """
     workers = os.cpu_count() or 1
     if len(texts) < PARALLEL_FROM or tokenize is not tokenizing.tokenize or workers < 2:
