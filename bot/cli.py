@@ -11,7 +11,7 @@ import click
 from retrieval.answering import POOL, answer
 from retrieval.errors import RetrievalError
 from retrieval.evaluating import evaluate, load_qa
-from retrieval.ingesting import IngestReport, ingest
+from retrieval.ingesting import IngestReport, ingest, ingest_if_empty
 from retrieval.models import Hit
 from retrieval.searching import Searcher, load_searcher
 from retrieval.store import Store
@@ -62,22 +62,15 @@ def run_ingest(paths: list[Path], db: Path, show_progress: bool = False) -> Inge
 
 def open_searcher(db: Path, data_dir: Path) -> Searcher:
     """The searcher over ``db``; a missing or empty database is filled from the data dir first."""
-    if not db.exists() or _is_empty(db):
-        click.echo(f"{db} is empty: ingesting {data_dir} first.", err=True)
-        for line in report_lines(run_ingest([data_dir], db)):
-            click.echo(line, err=True)
     try:
+        report = ingest_if_empty(data_dir, db)
+        if report is not None:
+            click.echo(f"{db} is empty: ingesting {data_dir} first.", err=True)
+            for line in report_lines(report):
+                click.echo(line, err=True)
         return load_searcher(db)
     except RetrievalError as error:
         raise click.ClickException(f"{error} (database {db}, data dir {data_dir})") from error
-
-
-def _is_empty(db: Path) -> bool:
-    store = Store(db)
-    try:
-        return store.counts()["paragraphs"] == 0
-    finally:
-        store.close()
 
 
 def hit_json(hit: Hit) -> dict[str, object]:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from retrieval.answering import answer
 from retrieval.errors import BadInput, EmptyCorpus, StoreError
-from retrieval.ingesting import SUFFIXES, IngestReport, decode, ingest, parse_file
+from retrieval.ingesting import SUFFIXES, IngestReport, decode, ingest, ingest_if_empty, parse_file
 from retrieval.models import Answer, Hit
 from retrieval.searching import Searcher, corpus_fingerprint, extend_searcher, load_searcher
 from retrieval.store import Store, now
@@ -65,11 +65,7 @@ class Corpus:
     # -- loading ------------------------------------------------------------------------
     def load(self) -> IngestReport | None:
         """Serve what the database holds; fill an empty database from the data dir first."""
-        report = None
-        with self._store_lock:
-            empty = self._store().counts()["paragraphs"] == 0
-        if empty:
-            report = ingest([self.settings.newsbot_data_dir], self.settings.newsbot_db_path)
+        report = ingest_if_empty(self.settings.newsbot_data_dir, self.settings.newsbot_db_path)
         try:
             self.serve(load_searcher(self.settings.newsbot_db_path))
         except EmptyCorpus:  # start anyway: an admin can upload the first page

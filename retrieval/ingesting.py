@@ -111,7 +111,6 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[
 
 def ingest(paths: Sequence[str | Path], db_path: str | Path,
            tokenize: Callable[[str], list[str]] = tokenizing.tokenize,
-           token_version: str | None = None,
            progress: Callable[[int, int], None] | None = None) -> IngestReport:
     """Bring the store in line with the files under ``paths`` in one transaction.
 
@@ -121,15 +120,15 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
     file. Raises StoreError if the database cannot be used.
     """
     try:
-        return _ingest(paths, db_path, tokenize, token_version, progress)
+        return _ingest(paths, db_path, tokenize, progress)
     except sqlite3.Error as error:  # locked, read-only, full or damaged: nothing was written
         raise StoreError(f"cannot ingest into {db_path}: {error}") from error
 
 
 def _ingest(paths: Sequence[str | Path], db_path: str | Path, tokenize: Callable[[str], list[str]],
-            token_version: str | None, progress: Callable[[int, int], None] | None) -> IngestReport:
+            progress: Callable[[int, int], None] | None) -> IngestReport:
     started = time.perf_counter()
-    version = token_version or tokenizing.version()
+    version = tokenizing.version()
     store = Store(db_path)
     try:
         files, roots, reports = discover(paths)
@@ -157,6 +156,19 @@ def _ingest(paths: Sequence[str | Path], db_path: str | Path, tokenize: Callable
         store.close()
     return IngestReport(tuple(reports), counts["articles"], counts["paragraphs"], segmented,
                         time.perf_counter() - started)
+
+
+def ingest_if_empty(data_dir: str | Path, db_path: str | Path) -> IngestReport | None:
+    """Fill a missing or empty store from the data dir (a first start); None when it holds paragraphs."""
+    try:
+        store = Store(db_path)
+        try:
+            empty = store.counts()["paragraphs"] == 0
+        finally:
+            store.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot read {db_path}: {error}") from error
+    return ingest([data_dir], db_path) if empty else None
 
 
 def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tuple[FileReport, list[str]]:
