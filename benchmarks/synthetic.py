@@ -44,10 +44,13 @@ class Generator:
 
     def __init__(self, seed: int = 1) -> None:
         self.rng = np.random.default_rng(seed)
-        self.words, self.p = vocabulary()
+        self.words, p = vocabulary()
+        # rng.choice(p=...) rebuilds the cumulative table at every call: 9 of the 10 minutes of a 1M corpus.
+        self.cumulative = np.cumsum(p)
 
     def _words(self, n: int) -> list[str]:
-        return [self.words[i] for i in self.rng.choice(len(self.words), size=n, p=self.p)]
+        picks = np.searchsorted(self.cumulative, self.rng.random(n) * self.cumulative[-1], side="right")
+        return [self.words[i] for i in np.minimum(picks, len(self.words) - 1)]
 
     def _sentence_text(self, length: int) -> str:
         out, size = [], 0
