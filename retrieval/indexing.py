@@ -1,9 +1,13 @@
-"""A BM25 index whose scores equal rank_bm25's ``BM25Okapi.get_scores``, computed without a loop over documents.
+"""A segmented BM25 index whose scores equal rank_bm25's ``BM25Okapi.get_scores``.
 
-Every (term, document) contribution ``idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl))``
-is computed once at build time and stored term by term (a CSR matrix in plain
-numpy arrays). A question then costs one weighted bincount over the postings of
-its terms, instead of rank_bm25's Python pass over every document for every term.
+The index is a list of immutable segments, each covering a run of documents: per term, the
+documents holding it and how often (a CSR matrix in plain numpy arrays), and each document's
+length. A question's score ``idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl))`` is computed at query
+time over the postings of its terms only, with the idf and average length of the whole index.
+Nothing in a segment depends on the others, so adding a day's pages builds one small segment and
+never touches the rest, and a kept index is memory-mapped instead of read.
+
+Terms are identified by a 64-bit hash of their text: no vocabulary of millions of Python strings.
 
 >>> index = BM25Index([["平湖", "新闻"], ["嘉兴", "新闻"], ["天气"]])
 >>> [round(float(s), 4) for s in index.scores(["平湖"])]
@@ -12,19 +16,127 @@ its terms, instead of rank_bm25's Python pass over every document for every term
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
+import secrets
+import shutil
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import repeat
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import count, islice
 from pathlib import Path
 
 import numpy as np
 
 from .errors import EmptyCorpus
 
-FORMAT = 2  # of saved index files
+FORMAT = 3  # of kept index folders
+# Documents per segment built at once: bounds the memory of a build (about 0.6 GB at this size).
+SEGMENT_SIZE = 1 << 17
+# A new segment is merged into the one before it while that one is at most this many times larger,
+# so a year of daily additions stays a handful of segments (and each merge stays small).
+MERGE_RATIO = 4
+
+
+def term_key(token: str) -> int:
+    """The 64-bit key of a token: stable across processes, unlike ``hash``."""
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
+_question_key = lru_cache(maxsize=1 << 16)(term_key)  # questions repeat their words; a build never does
+
+
+def term_keys(tokens: Sequence[str], cached: bool = False) -> np.ndarray:
+    """The 64-bit key of each token."""
+    return np.fromiter(map(_question_key if cached else term_key, tokens), dtype=np.uint64, count=len(tokens))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Postings of a run of documents: term keys (sorted), CSR rows, term frequencies, document lengths."""
+
+    keys: np.ndarray  # uint64, sorted
+    indptr: np.ndarray  # int64, len(keys) + 1
+    docs: np.ndarray  # int32, local document numbers, ascending within each term
+    tf: np.ndarray  # uint16 (uint32 if a term repeats more than 65,535 times in one document)
+    lengths: np.ndarray  # int32, tokens per document
+    name: str = ""  # its folder under segments/, once kept
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def build(cls, documents: Iterable[Sequence[str]]) -> Segment:
+        """The segment of these token lists, read one at a time: only their term numbers are kept."""
+        vocabulary: defaultdict[str, int] = defaultdict(count().__next__)
+        term_ids, lengths = array("i"), array("i")
+        lookup = vocabulary.__getitem__  # a new token gets the next number: the whole pass stays in C
+        for tokens in documents:
+            lengths.append(len(tokens))
+            term_ids.extend(map(lookup, tokens))
+        n = len(lengths)
+        keys = term_keys(list(vocabulary))
+        if len(np.unique(keys)) != len(keys):
+            raise ValueError("two tokens share a 64-bit key")  # about one chance in 10^7 at 10^7 terms
+        order = np.argsort(keys)
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[order] = np.arange(len(keys))
+        doc_numbers = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(lengths, dtype=np.int32))
+        # One sort of (term rank, document) pairs gives the postings in CSR order and their counts.
+        pairs, tf = np.unique(rank[np.frombuffer(term_ids, dtype=np.int32)] * n + doc_numbers, return_counts=True)
+        del doc_numbers, term_ids
+        terms = pairs // n
+        return cls(keys=keys[order], indptr=_indptr(terms, len(keys)), docs=(pairs % n).astype(np.int32),
+                   tf=_narrow(tf), lengths=np.frombuffer(lengths, dtype=np.int32).copy())
+
+    @classmethod
+    def merge(cls, first: Segment, second: Segment) -> Segment:
+        """One segment holding ``first``'s documents followed by ``second``'s: postings only, no tokens."""
+        keys = np.union1d(first.keys, second.keys)
+        terms = np.concatenate([np.repeat(np.searchsorted(keys, s.keys), np.diff(s.indptr)) for s in (first, second)])
+        docs = np.concatenate([first.docs, second.docs + np.int32(first.size)])
+        tf = np.concatenate([first.tf.astype(np.uint32), second.tf.astype(np.uint32)])
+        order = np.argsort(terms, kind="stable")  # stable: documents stay ascending within each term
+        return cls(keys=keys, indptr=_indptr(terms, len(keys)), docs=docs[order], tf=_narrow(tf[order]),
+                   lengths=np.concatenate([first.lengths, second.lengths]))
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each key: whether this segment holds the term, and its row (meaningless where not)."""
+        rows = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
+        found = self.keys[rows] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        return found, rows
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True)
+        for name in ("keys", "indptr", "docs", "tf", "lengths"):
+            np.save(folder / f"{name}.npy", getattr(self, name))
+
+    @classmethod
+    def load(cls, folder: Path) -> Segment:
+        """A saved segment, memory-mapped: pages are read when a question touches them."""
+        arrays = {name: _mapped(folder / f"{name}.npy") for name in ("keys", "indptr", "docs", "tf", "lengths")}
+        segment = cls(**arrays, name=folder.name)
+        if len(segment.indptr) != len(segment.keys) + 1 or len(segment.docs) != len(segment.tf):
+            raise ValueError(f"segment {folder.name} is inconsistent")
+        return segment
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """A saved array, memory-mapped, as a plain ndarray: np.memmap's indexing costs a microsecond a call."""
+    return np.load(path, mmap_mode="r").view(np.ndarray)
+
+
+def _indptr(terms: np.ndarray, size: int) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(np.bincount(terms, minlength=size)))).astype(np.int64)
+
+
+def _narrow(tf: np.ndarray) -> np.ndarray:
+    return tf.astype(np.uint16 if not len(tf) or tf.max() < 1 << 16 else np.uint32)
 
 
 class BM25Index:
@@ -34,119 +146,113 @@ class BM25Index:
                  epsilon: float = 0.25) -> None:
         if k1 < 0 or not 0 <= b <= 1:
             raise ValueError(f"k1 must be ≥ 0 and b in [0, 1], got k1={k1}, b={b}")
-        self.k1, self.b, self.epsilon = k1, b, epsilon
-        self.vocabulary: dict[str, int] = {}
-        terms, docs, tf, lengths = self._collect(documents, first=0)
-        if not len(lengths):
+        segments = _segments(documents)
+        if not segments:
             raise EmptyCorpus("an index needs at least one document")
-        self._finish(terms, docs, tf, lengths)
+        self._setup(segments, k1, b, epsilon)
+
+    @classmethod
+    def from_segments(cls, segments: Sequence[Segment], k1: float, b: float, epsilon: float,
+                      vocabulary: tuple[np.ndarray, np.ndarray] | None = None) -> BM25Index:
+        """An index over these segments; ``vocabulary`` (all keys, their document frequencies) if known."""
+        index = cls.__new__(cls)
+        index._setup(list(segments), k1, b, epsilon, vocabulary)
+        return index
+
+    def _setup(self, segments: list[Segment], k1: float, b: float, epsilon: float,
+               vocabulary: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        self.k1, self.b, self.epsilon = k1, b, epsilon
+        self.segments = segments
+        self.starts = np.cumsum([0] + [s.size for s in segments])
+        self.size = int(self.starts[-1])
+        lengths = np.concatenate([s.lengths for s in segments]).astype(np.float64)
+        total = float(lengths.sum())
+        self.avgdl = total / self.size if total else 1.0
+        # The per-document part of the denominator, the only per-document number a question needs.
+        self.norm = k1 * (1 - b + b * lengths / self.avgdl)
+        if vocabulary is None:
+            vocabulary = _union([(s.keys, np.diff(s.indptr)) for s in segments])
+        self.vocabulary_keys, self.df = vocabulary
+        idf = np.log(self.size - self.df + 0.5) - np.log(self.df + 0.5)
+        self.average_idf = float(idf.mean()) if len(idf) else 0.0
+
+    @property
+    def postings(self) -> int:
+        return sum(len(s.docs) for s in self.segments)
 
     def extended(self, documents: Iterable[Sequence[str]]) -> BM25Index:
         """A new index over this one's documents followed by ``documents``; this one stays as it is.
 
-        Only the new documents are read token by token; the postings are merged in numpy and every
-        score is recomputed for the new idf and average length, so scores still equal rank_bm25's.
+        Only the new documents are read. They form a new segment, merged with the last ones while
+        those are not much larger, so the number of segments stays small.
         """
-        index = BM25Index.__new__(BM25Index)
-        index.k1, index.b, index.epsilon = self.k1, self.b, self.epsilon
-        index.vocabulary = dict(self.vocabulary)
-        terms, docs, tf, lengths = index._collect(documents, first=self.size)
-        old_terms = np.repeat(np.arange(len(self.vocabulary), dtype=np.int32), np.diff(self.indptr))
-        index._finish(np.concatenate([old_terms, terms]), np.concatenate([self.doc_ids, docs]),
-                      np.concatenate([self.tf, tf]), np.concatenate([self.lengths, lengths]))
-        return index
+        added = _segments(documents)
+        if not added:
+            return self
+        segments = list(self.segments)
+        for segment in added:
+            segments.append(segment)
+            while (len(segments) > 1 and segments[-2].size <= MERGE_RATIO * segments[-1].size
+                   and segments[-2].size + segments[-1].size <= SEGMENT_SIZE):
+                segments[-2:] = [Segment.merge(segments[-2], segments[-1])]
+        vocabulary = _union([(self.vocabulary_keys, self.df)] + [(s.keys, np.diff(s.indptr)) for s in added])
+        return BM25Index.from_segments(segments, self.k1, self.b, self.epsilon, vocabulary)
 
-    def _collect(self, documents: Iterable[Sequence[str]], first: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(term, document, tf) of every posting, and document lengths; new terms join the vocabulary."""
-        vocabulary = self.vocabulary
-        # Typed arrays, not lists of Python ints: a tenth of the memory while the postings are collected.
-        term_ids, doc_ids, freqs, lengths = array("i"), array("i"), array("i"), array("d")
-        for doc, tokens in enumerate(documents, start=first):
-            lengths.append(len(tokens))
-            counts = Counter(vocabulary.setdefault(token, len(vocabulary)) for token in tokens)
-            term_ids.extend(counts.keys())
-            doc_ids.extend(repeat(doc, len(counts)))
-            freqs.extend(counts.values())
-        return (np.frombuffer(term_ids, dtype=np.int32), np.frombuffer(doc_ids, dtype=np.int32),
-                np.frombuffer(freqs, dtype=np.int32), np.frombuffer(lengths, dtype=np.float64).copy())
-
-    def _finish(self, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, lengths: np.ndarray) -> None:
-        """Postings sorted by term (documents ascending within each), idf and every precomputed score."""
-        self.size = len(lengths)
-        self.lengths = lengths
-        self.avgdl = float(lengths.mean()) if lengths.sum() else 1.0
-        order = np.argsort(terms, kind="stable")  # stable: documents stay sorted within each term
-        self.doc_ids, self.tf = docs[order], tf[order]
-        df = np.bincount(terms, minlength=len(self.vocabulary)).astype(np.float64)
-        del order
-        self.indptr = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
-        k1, b = self.k1, self.b
+    def idf_of(self, df: np.ndarray) -> np.ndarray:
+        """rank_bm25's idf for these document frequencies: negative ones become ``epsilon`` × the mean."""
         idf = np.log(self.size - df + 0.5) - np.log(df + 0.5)
-        average = float(idf.mean()) if len(idf) else 0.0
-        idf[idf < 0] = self.epsilon * average
-        self.idf = idf
-        # values = idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl)), computed in place: at a million
-        # paragraphs each temporary is a gigabyte and allocating them costs more than the arithmetic.
-        freq = self.tf.astype(np.float64)
-        values = self.lengths[self.doc_ids]
-        values *= k1 * b / self.avgdl
-        values += k1 * (1 - b)
-        values += freq
-        freq *= k1 + 1
-        np.divide(freq, values, out=values)
-        del freq
-        values *= np.repeat(idf, np.diff(self.indptr))
-        self.values = values
-
-    def save(self, path: Path) -> None:
-        """Write the index to ``path`` (.npz), atomically: a reader sees the old file or the new one."""
-        vocabulary = "\n".join(self.vocabulary).encode()  # tokens never hold whitespace
-        meta = np.array([FORMAT, self.k1, self.b, self.epsilon, self.avgdl, self.size], dtype=np.float64)
-        partial = path.with_name(path.name + ".partial")
-        with open(partial, "wb") as handle:
-            np.savez(handle, meta=meta, vocabulary=np.frombuffer(vocabulary, dtype=np.uint8),
-                     doc_ids=self.doc_ids, tf=self.tf, indptr=self.indptr, values=self.values, idf=self.idf,
-                     lengths=self.lengths)
-        os.replace(partial, path)
-
-    @classmethod
-    def load(cls, path: Path) -> BM25Index:
-        """An index written by ``save``; raises ValueError (or OSError) for a file that is not one."""
-        with np.load(path, allow_pickle=False) as data:
-            meta = data["meta"]
-            if len(meta) != 6 or int(meta[0]) != FORMAT:
-                raise ValueError(f"{path} is not an index of format {FORMAT}")
-            index = cls.__new__(cls)
-            index.k1, index.b, index.epsilon, index.avgdl = (float(v) for v in meta[1:5])
-            index.size = int(meta[5])
-            words = data["vocabulary"].tobytes().decode()
-            index.vocabulary = {word: term for term, word in enumerate(words.split("\n"))} if words else {}
-            index.doc_ids, index.tf, index.indptr = data["doc_ids"], data["tf"], data["indptr"]
-            index.values = data["values"]
-            index.idf, index.lengths = data["idf"], data["lengths"]
-        if len(index.indptr) != len(index.vocabulary) + 1 or len(index.lengths) != index.size:
-            raise ValueError(f"{path} is inconsistent")
-        return index
+        idf[idf < 0] = self.epsilon * self.average_idf
+        return idf
 
     def term_idf(self, token: str) -> float:
         """The term's idf; a term no document holds gets the idf of a term found once, or more."""
-        term = self.vocabulary.get(token)
-        if term is None:
+        df = self._df(term_keys([token]))
+        if not df[0]:
             return math.log(self.size + 0.5) - math.log(0.5)
-        return float(self.idf[term])
+        return float(self.idf_of(df.astype(np.float64))[0])
+
+    def _df(self, keys: np.ndarray) -> np.ndarray:
+        rows = np.minimum(np.searchsorted(self.vocabulary_keys, keys), max(len(self.vocabulary_keys) - 1, 0))
+        found = self.vocabulary_keys[rows] == keys
+        return np.where(found, self.df[rows], 0)
+
+    def _postings(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(document, score contribution) of every posting of the question's terms."""
+        counts = Counter(query)
+        keys = term_keys(list(counts), cached=True)
+        df = self._df(keys)
+        present = df > 0
+        keys = keys[present]
+        weights = self.idf_of(df[present].astype(np.float64))
+        weights *= np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[present]
+        docs, tfs, scale = [], [], []
+        for segment, start in zip(self.segments, self.starts.tolist(), strict=False):
+            found, rows = segment.find(keys)
+            rows = rows[found]
+            low, high = segment.indptr[rows], segment.indptr[rows + 1]
+            for a, z in zip(low.tolist(), high.tolist(), strict=True):
+                docs.append(segment.docs[a:z] + start if start else segment.docs[a:z])
+                tfs.append(segment.tf[a:z])
+            scale.append(np.repeat(weights[found], high - low))
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        doc = np.concatenate(docs)
+        tf = np.concatenate(tfs).astype(np.float64)
+        w = np.concatenate(scale)
+        # idf · tf·(k1+1) / (tf + norm), in place: a common character brings a million postings.
+        w *= tf
+        w *= self.k1 + 1
+        tf += self.norm[doc]
+        w /= tf
+        return doc, w
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
-        counts = Counter(self.vocabulary[token] for token in query if token in self.vocabulary)
-        if not counts:
-            return np.zeros(self.size, dtype=np.float64)
-        slices = [slice(self.indptr[term], self.indptr[term + 1]) for term in counts]
-        docs = np.concatenate([self.doc_ids[s] for s in slices])
-        weights = np.concatenate([self.values[s] * n if n > 1 else self.values[s]
-                                  for s, n in zip(slices, counts.values(), strict=True)])
+        docs, contributions = self._postings(query)
+        if not len(docs):
+            return np.zeros(self.size)
         # One pass in C over every posting of the question, instead of one scatter-add per term.
-        return np.bincount(docs, weights=weights, minlength=self.size)
+        return np.bincount(docs, weights=contributions, minlength=self.size)
 
     def top(self, query: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The ``k`` best (document, score) pairs among documents that hold a question term, best first.
@@ -159,10 +265,73 @@ class BM25Index:
         scores = self.scores(query)
         # Documents holding a question term. Not "score > 0": in a corpus of one or two documents
         # rank_bm25's idf is negative for every term, and those documents must still be found.
-        candidates = np.flatnonzero(scores != 0)
+        candidates = np.flatnonzero(scores)
         if mask is not None:
             candidates = candidates[mask[candidates]]
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         ranked = sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))
         return [(doc, float(scores[doc])) for doc in ranked[:k]]
+
+    # -- keeping on disk -------------------------------------------------------------------
+    def save(self, folder: Path, extra: dict[str, np.ndarray] | None = None) -> None:
+        """Keep the index in ``folder`` (created; it must not exist), with ``extra`` per-document arrays.
+
+        Segments live in ``segments/`` beside ``folder`` and are shared by the states that use them:
+        a state written after a day was added writes only the new segments.
+        """
+        shelf = folder.parent / "segments"
+        kept = []
+        for segment in self.segments:
+            if not segment.name or not (shelf / segment.name).is_dir():
+                name = secrets.token_hex(8)
+                partial = shelf / f".{name}.partial"
+                segment.save(partial)
+                os.replace(partial, shelf / name)
+                segment = replace(segment, name=name)
+            kept.append(segment)
+        names = [segment.name for segment in kept]
+        partial = folder.with_name(f".{folder.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        np.save(partial / "vocabulary_keys.npy", self.vocabulary_keys)
+        np.save(partial / "df.npy", self.df)
+        for name, values in (extra or {}).items():
+            np.save(partial / f"{name}.npy", values)
+        manifest = {"format": FORMAT, "k1": self.k1, "b": self.b, "epsilon": self.epsilon, "size": self.size,
+                    "segments": names, "extra": sorted(extra or {})}
+        (partial / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+        os.replace(partial, folder)  # a reader sees the whole state or none
+        self.segments = kept  # named: a later save of an extended index writes only its new segments
+
+    @classmethod
+    def load(cls, folder: Path) -> tuple[BM25Index, dict[str, np.ndarray]]:
+        """An index kept by ``save`` and its extra arrays; ValueError (or OSError) if it is not one."""
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"{folder} is not an index of format {FORMAT}")
+        segments = []
+        for name in manifest["segments"]:
+            segments.append(Segment.load(folder.parent / "segments" / name))
+        vocabulary = (_mapped(folder / "vocabulary_keys.npy"), _mapped(folder / "df.npy"))
+        index = cls.from_segments(segments, manifest["k1"], manifest["b"], manifest["epsilon"], vocabulary)
+        extra = {name: np.load(folder / f"{name}.npy") for name in manifest["extra"]}
+        if index.size != manifest["size"] or any(len(values) != index.size for values in extra.values()):
+            raise ValueError(f"{folder} is inconsistent")
+        return index, extra
+
+
+def _segments(documents: Iterable[Sequence[str]]) -> list[Segment]:
+    iterator = iter(documents)
+    segments = []
+    while (segment := Segment.build(islice(iterator, SEGMENT_SIZE))).size:
+        segments.append(segment)
+    return segments
+
+
+def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """All keys of these (sorted keys, document frequencies) pairs, with summed frequencies."""
+    keys = np.concatenate([k for k, _ in parts])
+    df = np.concatenate([d for _, d in parts]).astype(np.int64)
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(inverse, weights=df, minlength=len(unique)).astype(np.int64)

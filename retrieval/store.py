@@ -43,8 +43,19 @@ _WITH_TOKENS = (
     "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v")
 _PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + _PARAGRAPH_ORDER
 _SOURCE_PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + " WHERE a.source_path = :path" + _PARAGRAPH_ORDER
-_PARAGRAPHS = (_PARAGRAPH_FIELDS + "NULL, NULL FROM paragraphs p JOIN articles a ON a.id = p.article_id"
-               + _PARAGRAPH_ORDER)
+_PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
+                     "WHERE p.id IN ({marks})")
+# What an index needs of each paragraph, without its text: the sort spills far less at a million rows.
+_INDEX_ROWS = ("SELECT p.id, p.token_key, a.kind, t.tokens, h.tokens FROM paragraphs p "
+               "JOIN articles a ON a.id = p.article_id "
+               "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
+               "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v")
+
+
+def _paragraph(row: tuple[Any, ...]) -> Paragraph:
+    return Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
+                     subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",
+                     section=row[9] or "", source=row[10] or "")
 
 
 def now() -> str:
@@ -102,6 +113,7 @@ class Store:
         self.db["articles"].create_index(["source_path"], if_not_exists=True)
         self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
+        self.db["articles"].create_index(["date"], if_not_exists=True)
 
     def close(self) -> None:
         self.db.close()
@@ -238,21 +250,37 @@ class Store:
             digest.update("\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()
 
-    def paragraphs_with_tokens(self, version: str, tokens: bool = True, source_path: str | None = None
+    def paragraphs_with_tokens(self, version: str, source_path: str | None = None
                                ) -> Iterator[tuple[Paragraph, str | None, str | None]]:
         """Every paragraph (or those of one source file) with its article fields, its cached tokens
-        and its headline's tokens, in corpus order.
-
-        Without ``tokens`` both token fields are None (an index loaded from disk needs none).
-        """
-        if source_path is not None:
-            sql = _SOURCE_PARAGRAPHS_WITH_TOKENS
-        else:
-            sql = _PARAGRAPHS_WITH_TOKENS if tokens else _PARAGRAPHS
+        and its headline's tokens, in corpus order."""
+        sql = _PARAGRAPHS_WITH_TOKENS if source_path is None else _SOURCE_PARAGRAPHS_WITH_TOKENS
         for row in self.db.execute(sql, {"v": version, "path": source_path}):
-            yield Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
-                            subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",
-                            section=row[9] or "", source=row[10] or ""), row[11], row[12]
+            yield _paragraph(row), row[11], row[12]
+
+    def index_rows(self, version: str, source_path: str | None = None
+                   ) -> Iterator[tuple[int, str, str, str | None, str | None]]:
+        """(id, token key, kind, tokens, headline tokens) of every paragraph (or one source's), in corpus order."""
+        if source_path is None:
+            return self.db.execute(_INDEX_ROWS + _PARAGRAPH_ORDER, {"v": version})
+        return self.db.execute(_INDEX_ROWS + " WHERE a.source_path = :path" + _PARAGRAPH_ORDER,
+                               {"v": version, "path": source_path})
+
+    def paragraphs_by_id(self, ids: list[int]) -> dict[int, tuple[Paragraph, str]]:
+        """The paragraphs still stored among ``ids``, each with its text's token key."""
+        marks = ",".join("?" * len(ids))
+        return {row[0]: (_paragraph(row), row[11]) for row in
+                self.db.execute(_PARAGRAPHS_BY_ID.format(marks=marks), ids)} if ids else {}
+
+    def article_facts(self, newest: int) -> tuple[frozenset[str], int, list[tuple[str, str | None]]]:
+        """The kinds of item stored, the number of articles, and (headline, date) of the newest
+        ``newest`` news and commentary articles (newest date first, then page order)."""
+        kinds = frozenset(row[0] for row in self.db.execute("SELECT DISTINCT kind FROM articles"))
+        total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        latest = [(row[0], row[1]) for row in self.db.execute(
+            "SELECT headline, date FROM articles WHERE kind IN ('news', 'commentary') "
+            "ORDER BY COALESCE(date, '') DESC, source, position LIMIT ?", [newest])]
+        return kinds, total, latest
 
     # -- meta and question log -------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -153,7 +153,7 @@ def test_reloading_an_unchanged_corpus_segments_nothing(data_dir, db_path, monke
     ingest([data_dir], db_path)
     monkeypatch.setattr(jieba.Tokenizer, "cut", lambda *a, **k: pytest.fail("segmented again"))
     searcher = load_searcher(db_path)  # builds the index from cached tokens (no index kept yet)
-    assert len(searcher) == 32 and not list(db_path.parent.glob("*.partial"))
+    assert len(searcher) == 32 and not list(db_path.parent.rglob("*.partial"))
     assert ingest([data_dir], db_path).segmented == 0
 
 
@@ -162,7 +162,7 @@ def test_index_is_kept_beside_the_database_and_rebuilt_only_when_the_corpus_chan
 
     ingest([data_dir], db_path)
     first = load_searcher(db_path)
-    kept = sorted(db_path.parent.glob("news.db.index-*.npz"))
+    kept = sorted(db_path.parent.glob("news.db.index/*/manifest.json"))
     assert len(kept) == 1
 
     def no_build(*args, **kwargs):
@@ -179,14 +179,15 @@ def test_index_is_kept_beside_the_database_and_rebuilt_only_when_the_corpus_chan
     ingest([data_dir], db_path)
     changed = load_searcher(db_path)
     assert len(changed) == 33
-    now_kept = sorted(db_path.parent.glob("news.db.index-*.npz"))
+    now_kept = sorted(db_path.parent.glob("news.db.index/*/manifest.json"))
     assert len(now_kept) == 1 and now_kept != kept  # the old corpus's index is gone
+    assert len(list(db_path.parent.glob("news.db.index/segments/*"))) == 1  # and so are its segments
 
 
 def test_a_damaged_index_file_is_rebuilt(data_dir, db_path):
     ingest([data_dir], db_path)
     load_searcher(db_path)
-    kept, = db_path.parent.glob("news.db.index-*.npz")
+    kept, = db_path.parent.glob("news.db.index/*/manifest.json")
     kept.write_bytes(b"not an index")
     searcher = load_searcher(db_path)
     assert searcher.search("顾亚萍是谁", 1)[0].paragraph.headline == "时空廉书寄初心 结对帮带续薪火"
