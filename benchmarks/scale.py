@@ -20,15 +20,20 @@ import argparse
 import asyncio
 import json
 import logging
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from benchmarks.synthetic import PER_DAY, Generator
+
+if TYPE_CHECKING:
+    from retrieval.indexing import BM25Index
 
 # The serving process: load the index, answer every question, report latencies and peak RSS.
 SERVE = r"""
@@ -69,36 +74,43 @@ def jieba_speed(texts: list[str]) -> float:
     return sum(map(len, texts)) / (time.perf_counter() - started)
 
 
-def measure(size: int, folder: Path, questions: int, naive_questions: int) -> dict:
+def prepare(size: int, folder: Path, questions: int) -> dict:
+    """Generate and ingest the corpus of ``size`` paragraphs in ``folder``, once: the ingest figures
+    are kept in ``prepared.json``, so a later run on a kept folder measures the rest without
+    spending the 1M ingest again."""
     from retrieval.ingesting import ingest
-    from retrieval.searching import Searcher, load_corpus
-    from retrieval.tokenizing import expand_aliases, tokenize
 
+    record = folder / "prepared.json"
+    if record.exists() and (folder / "news.db").exists():
+        return json.loads(record.read_text("utf-8")) | {"reused": True}
     generator = Generator(seed=size)
     articles = generator.write(folder / "pages", size)
     qa = generator.questions(articles, questions)
     (folder / "questions.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in qa), "utf-8")
     texts = [p for a in articles for p in a["paragraphs"]]
     chars = sum(map(len, texts))
-    sample = texts[:: max(len(texts) // 20_000, 1)]
-    raw_speed = jieba_speed(sample)
-    result: dict = {"paragraphs": size, "characters": chars}
-
-    db = folder / "news.db"
+    raw_speed = jieba_speed(texts[:: max(len(texts) // 20_000, 1)])
+    del articles, texts
     started = time.perf_counter()
-    ingest([folder / "pages"], db)
+    ingest([folder / "pages"], folder / "news.db")
     seconds = time.perf_counter() - started
-    result["ingest"] = {"seconds": round(seconds, 1), "paragraphs_per_s": round(size / seconds),
-                        "chars_per_s": round(chars / seconds), "jieba_chars_per_s": round(raw_speed),
-                        "ratio_to_jieba": round(chars / seconds / raw_speed, 2)}
+    prepared = {"characters": chars,
+                "ingest": {"seconds": round(seconds, 1), "paragraphs_per_s": round(size / seconds),
+                           "chars_per_s": round(chars / seconds), "jieba_chars_per_s": round(raw_speed),
+                           "ratio_to_jieba": round(chars / seconds / raw_speed, 2)}}
+    record.write_text(json.dumps(prepared), "utf-8")
+    return prepared
 
-    started = time.perf_counter()
-    paragraphs, documents = load_corpus(db)
-    loaded = time.perf_counter()
-    searcher = Searcher(paragraphs, documents)
-    built = time.perf_counter()
-    result["index"] = {"load_tokens_s": round(loaded - started, 1), "build_s": round(built - loaded, 1),
-                       "postings": int(searcher.index.doc_ids.size), "vocabulary": len(searcher.index.vocabulary)}
+
+def measure(size: int, folder: Path, questions: int, naive_questions: int) -> dict:
+    from retrieval.indexing import BM25Index
+    from retrieval.searching import load_searcher
+    from retrieval.tokenizing import expand_aliases, tokenize
+
+    result: dict = {"paragraphs": size} | prepare(size, folder, questions)
+    qa = [json.loads(line) for line in (folder / "questions.jsonl").read_text("utf-8").splitlines()]
+    db = folder / "news.db"
+    shutil.rmtree(folder / "news.db.index", ignore_errors=True)  # left by an earlier run on a kept folder
 
     # Two serving processes: the first builds the index and keeps it beside the database, the
     # second starts from the kept index (every later start of an unchanged corpus).
@@ -109,35 +121,65 @@ def measure(size: int, folder: Path, questions: int, naive_questions: int) -> di
         wall = time.perf_counter() - started - sum(served["times"]) + served["times"][0]
         result[f"cold_start_s_{label}"] = round(wall, 1)
         result[f"serving_peak_rss_mb_{label}"] = round(served["peak_rss_mb"])
-    project = percentiles(served["times"])
-    result["latency"] = {"project": project}
+    result["latency"] = {"project": percentiles(served["times"])}
 
+    searcher = load_searcher(db)
+    index = searcher.index
     queries = [tokenize(expand_aliases(q["question"])) for q in qa]
     times = []
     for query in queries:  # the index alone on the same tokens as bm25s: no segmentation, no hit text
         t = time.perf_counter()
-        searcher.index.top(query, 10, mask=searcher.answerable)
+        index.top(query, 10, mask=searcher.answerable)
         times.append(time.perf_counter() - t)
     result["latency"]["project_index_only"] = percentiles(times)
-    result["latency"]["bm25s"] = bm25s_latency(documents, queries, searcher)
-    result["latency"]["naive_rank_bm25"] = naive_latency(documents, queries[:naive_questions], searcher)
+
+    started = time.perf_counter()
+    documents = index_documents(db)
+    loaded = time.perf_counter()
+    rebuilt = BM25Index(documents, k1=index.k1, b=index.b)
+    built = time.perf_counter()
+    result["index"] = {"load_tokens_s": round(loaded - started, 1), "build_s": round(built - loaded, 1),
+                       "postings": rebuilt.postings, "vocabulary": len(rebuilt.vocabulary_keys),
+                       "segments": len(rebuilt.segments)}
+    del rebuilt
+    result["latency"]["bm25s"] = bm25s_latency(documents, queries, index)
+    result["latency"]["naive_rank_bm25"] = naive_latency(documents, queries[:naive_questions], index)
     index_only = result["latency"]["project_index_only"]
     for name in ("bm25s", "naive_rank_bm25"):
         other = result["latency"][name]
         if other:  # both on the same tokens, index work only
             result["latency"][f"p50_speedup_vs_{name}"] = round(other["p50_ms"] / index_only["p50_ms"], 2)
-    del documents, paragraphs, searcher
+    del documents, searcher, index
 
-    result["add_one_day"] = add_one_day(generator, folder, db, articles)
+    result["add_one_day"] = add_one_day(folder, db)
     return result
 
 
-def bm25s_latency(documents: list[list[str]], queries: list[list[str]], searcher) -> dict | None:  # noqa: ANN001
+def index_documents(db: Path) -> list[list[str]]:
+    """Every paragraph's index tokens, in the order of the index load_searcher builds.
+
+    Each distinct token is one shared string: at a million paragraphs, a string per occurrence
+    would need more memory than the machine has.
+    """
+    from retrieval.searching import _document
+    from retrieval.store import Store
+    from retrieval.tokenizing import version
+
+    shared: dict[str, str] = {}
+    store = Store(db)
+    try:
+        return [[shared.setdefault(token, token) for token in _document(tokens, head)]
+                for *_, tokens, head in store.index_rows(version())]
+    finally:
+        store.close()
+
+
+def bm25s_latency(documents: list[list[str]], queries: list[list[str]], index: BM25Index) -> dict | None:
     try:
         import bm25s
     except ImportError:
         return None
-    retriever = bm25s.BM25(k1=searcher.index.k1, b=searcher.index.b)
+    retriever = bm25s.BM25(k1=index.k1, b=index.b)
     started = time.perf_counter()
     retriever.index(documents, show_progress=False)
     build = time.perf_counter() - started
@@ -150,13 +192,13 @@ def bm25s_latency(documents: list[list[str]], queries: list[list[str]], searcher
     return percentiles(times) | {"build_s": round(build, 1)}
 
 
-def naive_latency(documents: list[list[str]], queries: list[list[str]], searcher) -> dict | None:  # noqa: ANN001
+def naive_latency(documents: list[list[str]], queries: list[list[str]], index: BM25Index) -> dict | None:
     if not queries:
         return None
     from rank_bm25 import BM25Okapi
 
     started = time.perf_counter()
-    naive = BM25Okapi(documents, k1=searcher.index.k1, b=searcher.index.b)
+    naive = BM25Okapi(documents, k1=index.k1, b=index.b)
     build = time.perf_counter() - started
     times = []
     for query in queries:
@@ -166,25 +208,31 @@ def naive_latency(documents: list[list[str]], queries: list[list[str]], searcher
     return percentiles(times) | {"build_s": round(build, 1), "questions": len(queries)}
 
 
-def add_one_day(generator: Generator, folder: Path, db: Path, articles: list[dict]) -> dict:
+def add_one_day(folder: Path, db: Path) -> dict:
     """A day's pages (one file, ~400 paragraphs) added to a serving corpus: seconds until the
-    index in service answers from them (ingest, then the served index extended, as /reload does)."""
+    index in service answers from them (ingest, then the served index extended, as /reload does).
+    The day is removed again afterwards, so a kept folder stays as it was generated."""
     from retrieval.ingesting import ingest
     from retrieval.searching import extend_searcher, load_searcher
 
     serving = load_searcher(db)  # what the bot is serving when the admin reloads
     day = [dict(a, id=f"new-{a['id']}", source="next-day.jsonl", date="2099-01-01")
-           for _, a in generator.articles(PER_DAY)]
-    (folder / "pages" / "next-day.jsonl").write_text(
-        "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in day), "utf-8")
-    started = time.perf_counter()
-    report = ingest([folder / "pages"], db)
-    ingested = time.perf_counter()
-    searcher = extend_searcher(serving, db, [f.source_path for f in report.files if f.status == "new"])
-    hit = searcher.search(day[0]["paragraphs"][0][:30], k=1)
-    served = time.perf_counter()
+           for _, a in Generator(seed=-1 % 2**32).articles(PER_DAY)]
+    page = folder / "pages" / "next-day.jsonl"
+    page.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in day), "utf-8")
+    try:
+        started = time.perf_counter()
+        report = ingest([folder / "pages"], db)
+        ingested = time.perf_counter()
+        searcher = extend_searcher(serving, db, [f.source_path for f in report.files if f.status == "new"])
+        hit = searcher.search(day[0]["paragraphs"][0][:30], k=1)
+        served = time.perf_counter()
+    finally:
+        page.unlink()
+        ingest([folder / "pages"], db)
     return {"seconds_until_serving": round(served - started, 1), "ingest_s": round(ingested - started, 1),
             "extend_index_s": round(served - ingested, 1), "segmented": report.segmented,
+            "segments": len(searcher.index.segments),
             "new_article_found": bool(hit) and hit[0].paragraph.article_id.startswith("new-")}
 
 
@@ -225,16 +273,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--questions", type=int, default=500)
     parser.add_argument("--naive-questions", type=int, default=50)
-    parser.add_argument("--keep", type=Path, help="keep the corpora here instead of a temporary folder")
+    parser.add_argument("--keep", type=Path, help="keep the corpora here instead of a temporary folder "
+                        "(a later run reuses them and their ingest figures)")
+    parser.add_argument("--prepare-only", action="store_true", help="generate and ingest, measure nothing else")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as scratch:
         root = args.keep or Path(scratch)
         for size in args.sizes:
             folder = root / f"{size}"
+            if args.prepare_only:
+                print(json.dumps({"paragraphs": size} | prepare(size, folder, args.questions)), flush=True)
+                continue
             result = measure(size, folder, args.questions, args.naive_questions)
-            if size == min(args.sizes):
-                result["bot"] = bot_throughput(folder)
+            result["bot"] = bot_throughput(folder)
             print(json.dumps(result, ensure_ascii=False), flush=True)
 
 
