@@ -21,7 +21,7 @@ from .errors import StoreError
 from .models import Article, Paragraph
 
 _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
-    "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "status": str, "error": str,
+    "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "mtime_ns": int, "status": str, "error": str,
                  "encoding": str, "articles": int, "ingested_at": str}, "path"),
     "articles": ({"id": str, "source": str, "source_path": str, "kind": str, "headline": str,
                   "subheadline": str, "kicker": str, "byline": str, "page": str, "section": str,
@@ -138,8 +138,8 @@ class Store:
     def sources(self) -> dict[str, dict[str, Any]]:
         return {row["path"]: row for row in self.db["sources"].rows}
 
-    def replace_source(self, path: str, name: str, sha256: str, parser: str, size: int, encoding: str,
-                       articles: Iterable[Article]) -> tuple[int, int]:
+    def replace_source(self, path: str, name: str, sha256: str, parser: str, size: int, mtime_ns: int | None,
+                       encoding: str, articles: Iterable[Article]) -> tuple[int, int]:
         """Replace the articles of one file; returns (articles, paragraphs) written."""
         self._delete_articles(path)
         article_rows, paragraph_rows = [], []
@@ -159,10 +159,15 @@ class Store:
         self.db["articles"].insert_all(article_rows)
         self.db["paragraphs"].insert_all(paragraph_rows)
         self.db["sources"].upsert({
-            "path": path, "name": name, "sha256": sha256, "parser": parser, "size": size, "status": "ok",
+            "path": path, "name": name, "sha256": sha256, "parser": parser, "size": size, "mtime_ns": mtime_ns,
+            "status": "ok",
             "error": "", "encoding": encoding, "articles": len(article_rows), "ingested_at": now(),
         }, pk="path")
         return len(article_rows), len(paragraph_rows)
+
+    def set_source_mtime(self, path: str, mtime_ns: int | None) -> None:
+        """Record the modification time of a file found unchanged by its hash."""
+        self.db["sources"].update(path, {"mtime_ns": mtime_ns})
 
     def mark_failed(self, path: str, name: str, error: str) -> None:
         """Record a file that could not be read; its earlier articles, if any, stay."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,24 @@ def test_reingesting_the_same_files_changes_nothing_and_segments_nothing(data_di
     report = ingest([data_dir], db_path, tokenize=must_not_run)
     assert (report.count("unchanged"), report.segmented) == (1, 0)
     assert dump(db_path) == before
+
+
+def test_a_file_untouched_since_its_ingest_is_not_even_read_again(data_dir, db_path, monkeypatch):
+    seed = data_dir / "000_e4a181130212ea15.txt"
+    os.utime(seed, ns=(time.time_ns() - 10**10,) * 2)  # written ten seconds ago: its time can be trusted
+    ingest([data_dir], db_path)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self.name} again"))
+    assert ingest([data_dir], db_path).count("unchanged") == 1
+
+
+def test_a_file_written_just_now_is_hashed_again_even_at_the_same_size_and_time(data_dir, db_path):
+    seed = data_dir / "000_e4a181130212ea15.txt"
+    ingest([data_dir], db_path)
+    stat = seed.stat()
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("平湖", "嘉兴", 1), encoding="utf-8")  # same size in UTF-8
+    os.utime(seed, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert ingest([data_dir], db_path).count("changed") == 1
 
 
 def test_changed_file_replaces_only_its_own_articles_and_reuses_cached_tokens(data_dir, db_path, seed_text):
