@@ -39,12 +39,12 @@ def run(path: Path, k1: float = K1, b: float = B, distractors: tuple[Path, ...] 
         ingested = time.perf_counter()
         searcher = load_searcher(Path(folder) / "cmrc.db", k1=k1, b=b)
         loaded = time.perf_counter()
-    ranks = []
-    for question in questions:
-        hits = searcher.search(question["question"], k=10)
-        ranks.append(rank_of([hit.paragraph for hit in hits],
-                             {"article": question["article"], "contains": question["contains"]}))
-    searched = time.perf_counter()
+        ranks = []  # inside: hits read their paragraphs from the store
+        for question in questions:
+            hits = searcher.search(question["question"], k=10)
+            ranks.append(rank_of([hit.paragraph for hit in hits],
+                                 {"article": question["article"], "contains": question["contains"]}))
+        searched = time.perf_counter()
     result = {
         "paragraphs": report.paragraphs, "questions": len(questions), "k1": k1, "b": b,
         "project": metrics(ranks),

@@ -27,26 +27,26 @@ from tests.fuzzing import questions, reply_problems
 
 
 def run(examples: int, db: Path | None) -> dict:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder:  # hits read their paragraphs from the store: keep it
         if db is None:
             db = Path(folder) / "news.db"
             ingest([ROOT / "data"], db)
         searcher = load_searcher(db)
-    tried: list[int] = [0]
-    failures: Counter[str] = Counter()
-    samples: dict[str, str] = {}
+        tried: list[int] = [0]
+        failures: Counter[str] = Counter()
+        samples: dict[str, str] = {}
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
-    @given(text=questions())
-    def fuzz(text: str) -> None:
-        tried[0] += 1
-        for problem in reply_problems(searcher, text):
-            failures[problem] += 1
-            samples.setdefault(problem, text[:200])
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
+                  suppress_health_check=list(HealthCheck))
+        @given(text=questions())
+        def fuzz(text: str) -> None:
+            tried[0] += 1
+            for problem in reply_problems(searcher, text):
+                failures[problem] += 1
+                samples.setdefault(problem, text[:200])
 
-    started = time.perf_counter()
-    fuzz()
+        started = time.perf_counter()
+        fuzz()
     return {"inputs_tried": tried[0], "failures": sum(failures.values()), "by_problem": dict(failures),
             "samples": samples, "seconds": round(time.perf_counter() - started, 1)}
 

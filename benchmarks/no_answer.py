@@ -50,10 +50,11 @@ def main() -> None:
         ingest([Path(folder) / "cmrc.jsonl"], Path(folder) / "cmrc.db")
         ingest([ROOT / "data"], Path(folder) / "seed.db")
         cmrc, seed = load_searcher(Path(folder) / "cmrc.db"), load_searcher(Path(folder) / "seed.db")
-    answerable = {"seed": top_coverage(seed, seed_yes), "cmrc": top_coverage(cmrc, cmrc_questions)}
-    unanswerable = {"seed off-topic": top_coverage(seed, seed_no),
-                    "cmrc on seed": top_coverage(seed, cmrc_questions),
-                    "seed on cmrc": top_coverage(cmrc, seed_yes)}
+        # Inside: hits read their paragraphs from the store.
+        answerable = {"seed": top_coverage(seed, seed_yes), "cmrc": top_coverage(cmrc, cmrc_questions)}
+        unanswerable = {"seed off-topic": top_coverage(seed, seed_no),
+                        "cmrc on seed": top_coverage(seed, cmrc_questions),
+                        "seed on cmrc": top_coverage(cmrc, seed_yes)}
     rows, best = [], (0.0, 0.0)
     for step in range(5, 100, 5):
         threshold = step / 100

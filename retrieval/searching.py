@@ -103,9 +103,7 @@ class StoredParagraphs:
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
         """The paragraphs of these documents that the store still holds with the same text."""
         with self._lock:  # one connection, used by the searching threads in turn
-            if self._store is None:
-                self._store = Store(self.db_path, shared=True)
-            rows = self._store.paragraphs_by_id([int(self.ids[doc]) for doc in docs])
+            rows = self._connected().paragraphs_by_id([int(self.ids[doc]) for doc in docs])
         found = {}
         for doc in docs:
             row = rows.get(int(self.ids[doc]))
@@ -118,9 +116,14 @@ class StoredParagraphs:
     def facts(self) -> tuple[frozenset[str], int, list[tuple[str, str | None]]]:
         """Kinds of item, number of articles, (headline, date) of the newest news and commentary."""
         with self._lock:
-            if self._store is None:
-                self._store = Store(self.db_path, shared=True)
-            return self._store.article_facts(NEWEST)
+            return self._connected().article_facts(NEWEST)
+
+    def _connected(self) -> Store:
+        if self._store is None:
+            if not Path(self.db_path).exists():  # Store() would create an empty one and find nothing
+                raise StoreError(f"the database {self.db_path} is gone")
+            self._store = Store(self.db_path, shared=True)
+        return self._store
 
     def close(self) -> None:
         with self._lock:

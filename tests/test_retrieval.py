@@ -7,7 +7,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval.answering import answer, classify
-from retrieval.errors import EmptyCorpus
+from retrieval.errors import EmptyCorpus, StoreError
 from retrieval.evaluating import evaluate, load_qa
 from retrieval.indexing import BM25Index
 from retrieval.ingesting import ingest
@@ -205,3 +205,14 @@ def test_an_extended_index_scores_like_one_built_from_all_documents_and_like_ran
         query = tokenize(question) + ["全新", "平湖"]
         assert np.allclose(extended.scores(query), whole.scores(query), atol=1e-9)
         assert np.allclose(extended.scores(query), reference.get_scores(query), atol=1e-6)
+
+
+def test_a_searcher_whose_database_is_gone_says_so_instead_of_finding_nothing(data_dir, db_path):
+    ingest([data_dir], db_path)
+    searcher = load_searcher(db_path)
+    for path in db_path.parent.glob("news.db*"):
+        if path.is_file():
+            path.unlink()
+    with pytest.raises(StoreError, match="is gone"):
+        searcher.search("顾亚萍是谁", 1)
+    assert not db_path.exists()
