@@ -34,12 +34,14 @@ import numpy as np
 
 from .errors import EmptyCorpus
 
-FORMAT = 3  # of kept index folders
+FORMAT = 5  # of kept index folders
 # Documents per segment built at once: bounds the memory of a build (about 0.6 GB at this size).
 SEGMENT_SIZE = 1 << 17
 # A new segment is merged into the one before it while that one is at most this many times larger,
 # so a year of daily additions stays a handful of segments (and each merge stays small).
 MERGE_RATIO = 4
+COMMON_TF = 3  # postings of tf 1..COMMON_TF are summed per document before any arithmetic
+BLOCK = 1024  # documents per block when looking for the k-th best score
 
 
 def term_key(token: str) -> int:
@@ -61,7 +63,8 @@ class Segment:
 
     keys: np.ndarray  # uint64, sorted
     indptr: np.ndarray  # int64, len(keys) + 1
-    docs: np.ndarray  # int32, local document numbers, ascending within each term
+    common: np.ndarray  # int32, (terms, COMMON_TF): how many of a term's postings have tf 1, 2, 3 (in that order, first)
+    docs: np.ndarray  # int32, local document numbers, ascending within each tf group of each term
     tf: np.ndarray  # uint16 (uint32 if a term repeats more than 65,535 times in one document)
     lengths: np.ndarray  # int32, tokens per document
     name: str = ""  # its folder under segments/, once kept
@@ -90,9 +93,26 @@ class Segment:
         # One sort of (term rank, document) pairs gives the postings in CSR order and their counts.
         pairs, tf = np.unique(rank[np.frombuffer(term_ids, dtype=np.int32)] * n + doc_numbers, return_counts=True)
         del doc_numbers, term_ids
-        terms = pairs // n
-        return cls(keys=keys[order], indptr=_indptr(terms, len(keys)), docs=(pairs % n).astype(np.int32),
-                   tf=_narrow(tf), lengths=np.frombuffer(lengths, dtype=np.int32).copy())
+        return cls._of(keys[order], pairs // n, (pairs % n).astype(np.int32), tf,
+                       np.frombuffer(lengths, dtype=np.int32).copy())
+
+    @classmethod
+    def _of(cls, keys: np.ndarray, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, lengths: np.ndarray
+            ) -> Segment:
+        """The segment of postings sorted by term, then document: within each term, the postings of
+        tf 1, 2 and 3 come first, in that order, then the rest.
+
+        Most postings have a tf of 1 to 3, and their contribution needs no per-posting arithmetic:
+        it is the term's weight times a per-document factor of that tf, applied once per document
+        after the weights are summed.
+        """
+        group = np.minimum(tf, COMMON_TF + 1) - 1
+        order = np.argsort(terms * (COMMON_TF + 1) + group, kind="stable")  # stable: documents stay ascending
+        common = np.bincount(terms[group < COMMON_TF] * COMMON_TF + group[group < COMMON_TF],
+                             minlength=len(keys) * COMMON_TF)
+        return cls(keys=keys, indptr=_indptr(terms, len(keys)),
+                   common=common.reshape(len(keys), COMMON_TF).astype(np.int32),
+                   docs=docs[order], tf=_narrow(tf[order]), lengths=lengths)
 
     @classmethod
     def merge(cls, first: Segment, second: Segment) -> Segment:
@@ -101,9 +121,7 @@ class Segment:
         terms = np.concatenate([np.repeat(np.searchsorted(keys, s.keys), np.diff(s.indptr)) for s in (first, second)])
         docs = np.concatenate([first.docs, second.docs + np.int32(first.size)])
         tf = np.concatenate([first.tf.astype(np.uint32), second.tf.astype(np.uint32)])
-        order = np.argsort(terms, kind="stable")  # stable: documents stay ascending within each term
-        return cls(keys=keys, indptr=_indptr(terms, len(keys)), docs=docs[order], tf=_narrow(tf[order]),
-                   lengths=np.concatenate([first.lengths, second.lengths]))
+        return cls._of(keys, terms, docs, tf, np.concatenate([first.lengths, second.lengths]))
 
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each key: whether this segment holds the term, and its row (meaningless where not)."""
@@ -113,15 +131,16 @@ class Segment:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True)
-        for name in ("keys", "indptr", "docs", "tf", "lengths"):
+        for name in ("keys", "indptr", "common", "docs", "tf", "lengths"):
             np.save(folder / f"{name}.npy", getattr(self, name))
 
     @classmethod
     def load(cls, folder: Path) -> Segment:
         """A saved segment, memory-mapped: pages are read when a question touches them."""
-        arrays = {name: _mapped(folder / f"{name}.npy") for name in ("keys", "indptr", "docs", "tf", "lengths")}
+        arrays = {name: _mapped(folder / f"{name}.npy") for name in ("keys", "indptr", "common", "docs", "tf", "lengths")}
         segment = cls(**arrays, name=folder.name)
-        if len(segment.indptr) != len(segment.keys) + 1 or len(segment.docs) != len(segment.tf):
+        if (len(segment.indptr) != len(segment.keys) + 1 or segment.common.shape != (len(segment.keys), COMMON_TF)
+                or len(segment.docs) != len(segment.tf)):
             raise ValueError(f"segment {folder.name} is inconsistent")
         return segment
 
@@ -170,6 +189,8 @@ class BM25Index:
         self.avgdl = total / self.size if total else 1.0
         # The per-document part of the denominator, the only per-document number a question needs.
         self.norm = k1 * (1 - b + b * lengths / self.avgdl)
+        # The contribution per unit of idf of a posting of tf 1, 2, 3 in each document.
+        self.factors = [tf * (k1 + 1) / (tf + self.norm) for tf in range(1, COMMON_TF + 1)]
         if vocabulary is None:
             vocabulary = _union([(s.keys, np.diff(s.indptr)) for s in segments])
         self.vocabulary_keys, self.df = vocabulary
@@ -216,62 +237,81 @@ class BM25Index:
         found = self.vocabulary_keys[rows] == keys
         return np.where(found, self.df[rows], 0)
 
-    def _postings(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(document, score contribution) of every posting of the question's terms."""
+    def _weights(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Keys of the question's terms that some document holds, and their idf × repetitions."""
         counts = Counter(query)
         keys = term_keys(list(counts), cached=True)
         df = self._df(keys)
         present = df > 0
-        keys = keys[present]
         weights = self.idf_of(df[present].astype(np.float64))
         weights *= np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[present]
-        docs, tfs, scale = [], [], []
-        for segment, start in zip(self.segments, self.starts.tolist(), strict=False):
-            found, rows = segment.find(keys)
-            rows = rows[found]
-            low, high = segment.indptr[rows], segment.indptr[rows + 1]
-            for a, z in zip(low.tolist(), high.tolist(), strict=True):
-                docs.append(segment.docs[a:z] + start if start else segment.docs[a:z])
-                tfs.append(segment.tf[a:z])
-            scale.append(np.repeat(weights[found], high - low))
-        if not docs:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        doc = np.concatenate(docs)
-        tf = np.concatenate(tfs).astype(np.float64)
-        w = np.concatenate(scale)
-        # idf · tf·(k1+1) / (tf + norm), in place: a common character brings a million postings.
-        w *= tf
-        w *= self.k1 + 1
-        tf += self.norm[doc]
-        w /= tf
-        return doc, w
+        return keys[present], weights
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
-        docs, contributions = self._postings(query)
-        if not len(docs):
-            return np.zeros(self.size)
-        # One pass in C over every posting of the question, instead of one scatter-add per term.
-        return np.bincount(docs, weights=contributions, minlength=self.size)
+        keys, weights = self._weights(query)
+        scores = np.zeros(self.size)
+        if not len(keys):
+            return scores
+        k1 = self.k1
+        summed = np.empty(max(segment.size for segment in self.segments))
+        for segment, start, end in zip(self.segments, self.starts[:-1].tolist(), self.starts[1:].tolist(),
+                                       strict=True):
+            found, rows = segment.find(keys)
+            if not found.any():
+                continue
+            rows, w = rows[found], weights[found]
+            low, high = segment.indptr[rows], segment.indptr[rows + 1]
+            bounds = np.cumsum(np.column_stack([low, segment.common[rows]]), axis=1)
+            part, sums = scores[start:end], summed[:end - start]
+            # Postings of tf 1..3: sum the weights per document, then one factor per document.
+            # (np.add.at into a kept buffer: faster than bincount, which converts and allocates.)
+            for tf in range(COMMON_TF):
+                spans = list(zip(bounds[:, tf].tolist(), bounds[:, tf + 1].tolist(), strict=True))
+                docs = np.concatenate([segment.docs[a:z] for a, z in spans])
+                if len(docs):
+                    sums[:] = 0.0
+                    np.add.at(sums, docs, np.repeat(w, bounds[:, tf + 1] - bounds[:, tf]))
+                    sums *= self.factors[tf][start:end]
+                    part += sums
+            # The rest: idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl)) per posting.
+            spans = list(zip(bounds[:, -1].tolist(), high.tolist(), strict=True))
+            docs = np.concatenate([segment.docs[a:z] for a, z in spans])
+            if len(docs):
+                tf = np.concatenate([segment.tf[a:z] for a, z in spans]).astype(np.float64)
+                contribution = np.repeat(w, high - bounds[:, -1]) * tf
+                contribution *= k1 + 1
+                tf += self.norm[start:end][docs]
+                contribution /= tf
+                np.add.at(part, docs, contribution)
+        return scores
 
-    def top(self, query: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``k`` best (document, score) pairs among documents that hold a question term, best first.
+    def top(self, query: Sequence[str], k: int, exclude: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``k`` best (document, score) pairs among documents that hold a question term, best first,
+        equal scores by document.
 
-        Equal scores are ordered by document among the candidates kept (argpartition picks which of
-        several documents tied at the k-th score are kept).
-
-        ``mask`` marks the documents that may be returned.
+        ``exclude`` lists documents never returned (indices, not a mask: a million-entry mask
+        costs a pass per question).
         """
         scores = self.scores(query)
-        # Documents holding a question term. Not "score > 0": in a corpus of one or two documents
-        # rank_bm25's idf is negative for every term, and those documents must still be found.
-        candidates = np.flatnonzero(scores)
-        if mask is not None:
-            candidates = candidates[mask[candidates]]
-        if len(candidates) > k:
-            candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
-        ranked = sorted(candidates.tolist(), key=lambda doc: (-scores[doc], doc))
-        return [(doc, float(scores[doc])) for doc in ranked[:k]]
+        if exclude is not None:
+            scores[exclude] = 0.0
+        # The k-th largest of the block maxima is k documents' score: no lower score can be in the top k.
+        # One pass over the scores finds the few candidates, instead of ranking a million of them.
+        blocks = scores[:len(scores) // BLOCK * BLOCK].reshape(-1, BLOCK).max(axis=1)
+        floor = np.partition(blocks, len(blocks) - k)[len(blocks) - k] if len(blocks) >= k else 0.0
+        if floor > 0:
+            candidates = np.flatnonzero(scores >= floor)
+        else:
+            # Documents holding a question term. Not "score > 0": in a corpus of one or two documents
+            # rank_bm25's idf is negative for every term, and those documents must still be found.
+            candidates = np.flatnonzero(scores)
+        values = scores[candidates]
+        if len(candidates) > k:  # keep every document tied with the k-th, so ties go by document
+            keep = values >= np.partition(values, len(values) - k)[len(values) - k]
+            candidates, values = candidates[keep], values[keep]
+        ranked = np.lexsort((candidates, -values))[:k]
+        return [(int(candidates[i]), float(values[i])) for i in ranked]
 
     # -- keeping on disk -------------------------------------------------------------------
     def save(self, folder: Path, extra: dict[str, np.ndarray] | None = None) -> None:

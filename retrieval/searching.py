@@ -184,6 +184,7 @@ class Searcher:
         self.coverage_threshold = coverage
         self.fingerprint = fingerprint
         self.answerable = self.paragraphs.answerable
+        self.excluded = np.flatnonzero(~self.answerable)  # adverts: indexed, never an answer
 
     def __len__(self) -> int:
         return len(self.paragraphs)
@@ -197,7 +198,7 @@ class Searcher:
             return []
         words = _question_words(question)
         weights = [max(self.index.term_idf(form) for form in forms) for forms in words]
-        ranked = self.index.top(query, k, mask=self.answerable)
+        ranked = self.index.top(query, k, exclude=self.excluded)
         found = self.paragraphs.fetch([doc for doc, _ in ranked])
         return [self._hit(found[doc], score, words, weights) for doc, score in ranked if doc in found]
 

@@ -216,3 +216,24 @@ def test_a_searcher_whose_database_is_gone_says_so_instead_of_finding_nothing(da
     with pytest.raises(StoreError, match="is gone"):
         searcher.search("顾亚萍是谁", 1)
     assert not db_path.exists()
+
+
+def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monkeypatch):
+    from retrieval import indexing
+
+    monkeypatch.setattr(indexing, "SEGMENT_SIZE", 700)  # several segments, and extensions merging them
+    monkeypatch.setattr(indexing, "BLOCK", 16)
+    rng = np.random.default_rng(7)
+    words = [f"词{i}" for i in range(60)]
+    frequencies = np.arange(60, 0, -1) / np.arange(60, 0, -1).sum()
+    documents = [list(rng.choice(words, size=int(rng.integers(0, 25)), p=frequencies)) for _ in range(3000)]
+    index = BM25Index(documents[:2000], k1=0.9, b=0.3).extended(documents[2000:2400]).extended(documents[2400:])
+    reference = BM25Okapi(documents, k1=0.9, b=0.3)
+    answerable = rng.random(3000) > 0.1
+    assert len(index.segments) > 2
+    for query in (["词0"], ["词1", "词1", "词30"], ["词59", "词58"], ["词0", "词5", "词7", "词44"]):
+        scores = reference.get_scores(query)
+        expected = [int(d) for d in np.lexsort((np.arange(3000), -scores)) if answerable[d] and scores[d]][:10]
+        top = index.top(query, 10, exclude=np.flatnonzero(~answerable))
+        assert [doc for doc, _ in top] == expected
+        assert np.allclose([score for _, score in top], scores[expected], atol=1e-9)
