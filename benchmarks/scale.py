@@ -86,6 +86,7 @@ def prepare(size: int, folder: Path, questions: int) -> dict:
     record = folder / "prepared.json"
     if record.exists() and (folder / "news.db").exists():
         return json.loads(record.read_text("utf-8")) | {"reused": True}
+    shutil.rmtree(folder, ignore_errors=True)  # a half-prepared folder: its ingest would not be a first one
     generator = Generator(seed=size)
     articles = generator.write(folder / "pages", size)
     qa = generator.questions(articles, questions)

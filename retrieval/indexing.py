@@ -63,7 +63,7 @@ class Segment:
 
     keys: np.ndarray  # uint64, sorted
     indptr: np.ndarray  # int64, len(keys) + 1
-    common: np.ndarray  # int32, (terms, COMMON_TF): how many of a term's postings have tf 1, 2, 3 (in that order, first)
+    common: np.ndarray  # int32, (terms, COMMON_TF): how many of a term's postings have tf 1, 2, 3 (first, in order)
     docs: np.ndarray  # int32, local document numbers, ascending within each tf group of each term
     tf: np.ndarray  # uint16 (uint32 if a term repeats more than 65,535 times in one document)
     lengths: np.ndarray  # int32, tokens per document
@@ -131,18 +131,21 @@ class Segment:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True)
-        for name in ("keys", "indptr", "common", "docs", "tf", "lengths"):
+        for name in _ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name))
 
     @classmethod
     def load(cls, folder: Path) -> Segment:
         """A saved segment, memory-mapped: pages are read when a question touches them."""
-        arrays = {name: _mapped(folder / f"{name}.npy") for name in ("keys", "indptr", "common", "docs", "tf", "lengths")}
+        arrays = {name: _mapped(folder / f"{name}.npy") for name in _ARRAYS}
         segment = cls(**arrays, name=folder.name)
         if (len(segment.indptr) != len(segment.keys) + 1 or segment.common.shape != (len(segment.keys), COMMON_TF)
                 or len(segment.docs) != len(segment.tf)):
             raise ValueError(f"segment {folder.name} is inconsistent")
         return segment
+
+
+_ARRAYS = ("keys", "indptr", "common", "docs", "tf", "lengths")  # of a kept segment
 
 
 def _mapped(path: Path) -> np.ndarray:
@@ -227,7 +230,7 @@ class BM25Index:
 
     def term_idf(self, token: str) -> float:
         """The term's idf; a term no document holds gets the idf of a term found once, or more."""
-        df = self._df(term_keys([token]))
+        df = self._df(term_keys([token], cached=True))
         if not df[0]:
             return math.log(self.size + 0.5) - math.log(0.5)
         return float(self.idf_of(df.astype(np.float64))[0])

@@ -125,12 +125,6 @@ class StoredParagraphs:
             self._store = Store(self.db_path, shared=True)
         return self._store
 
-    def close(self) -> None:
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
-
 
 def _check(token_key: str) -> int:
     """64 bits of a paragraph's text hash (its token key): enough to tell texts apart."""
@@ -202,7 +196,8 @@ class Searcher:
         found = self.paragraphs.fetch([doc for doc, _ in ranked])
         return [self._hit(found[doc], score, words, weights) for doc, score in ranked if doc in found]
 
-    def _hit(self, paragraph: Paragraph, score: float, words: list[tuple[str, ...]], weights: list[float]) -> Hit:
+    def _hit(self, paragraph: Paragraph, score: float, words: list[tuple[str, ...]], weights: list[float]
+             ) -> Hit:
         """The hit for one document: how much of the question it covers, its best sentence, its terms.
 
         Plain substring checks on normalised text, weighted by idf: no segmentation on the question path

@@ -21,8 +21,8 @@ from .errors import StoreError
 from .models import Article, Paragraph
 
 _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
-    "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "mtime_ns": int, "status": str, "error": str,
-                 "encoding": str, "articles": int, "ingested_at": str}, "path"),
+    "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "mtime_ns": int,
+                 "status": str, "error": str, "encoding": str, "articles": int, "ingested_at": str}, "path"),
     "articles": ({"id": str, "source": str, "source_path": str, "kind": str, "headline": str,
                   "subheadline": str, "kicker": str, "byline": str, "page": str, "section": str,
                   "date": str, "url": str, "position": int, "head_key": str}, "id"),
@@ -42,7 +42,6 @@ _WITH_TOKENS = (
     "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
     "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v")
 _PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + _PARAGRAPH_ORDER
-_SOURCE_PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + " WHERE a.source_path = :path" + _PARAGRAPH_ORDER
 _PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
                      "WHERE p.id IN ({marks})")
 # What an index needs of each paragraph, without its text: the sort spills far less at a million rows.
@@ -113,7 +112,6 @@ class Store:
         self.db["articles"].create_index(["source_path"], if_not_exists=True)
         self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
-        self.db["articles"].create_index(["date"], if_not_exists=True)
 
     def close(self) -> None:
         self.db.close()
@@ -160,8 +158,7 @@ class Store:
         self.db["paragraphs"].insert_all(paragraph_rows)
         self.db["sources"].upsert({
             "path": path, "name": name, "sha256": sha256, "parser": parser, "size": size, "mtime_ns": mtime_ns,
-            "status": "ok",
-            "error": "", "encoding": encoding, "articles": len(article_rows), "ingested_at": now(),
+            "status": "ok", "error": "", "encoding": encoding, "articles": len(article_rows), "ingested_at": now(),
         }, pk="path")
         return len(article_rows), len(paragraph_rows)
 
@@ -255,12 +252,10 @@ class Store:
             digest.update("\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()
 
-    def paragraphs_with_tokens(self, version: str, source_path: str | None = None
-                               ) -> Iterator[tuple[Paragraph, str | None, str | None]]:
-        """Every paragraph (or those of one source file) with its article fields, its cached tokens
-        and its headline's tokens, in corpus order."""
-        sql = _PARAGRAPHS_WITH_TOKENS if source_path is None else _SOURCE_PARAGRAPHS_WITH_TOKENS
-        for row in self.db.execute(sql, {"v": version, "path": source_path}):
+    def paragraphs_with_tokens(self, version: str) -> Iterator[tuple[Paragraph, str | None, str | None]]:
+        """Every paragraph with its article fields, its cached tokens and its headline's tokens, in
+        corpus order."""
+        for row in self.db.execute(_PARAGRAPHS_WITH_TOKENS, {"v": version}):
             yield _paragraph(row), row[11], row[12]
 
     def index_rows(self, version: str, source_path: str | None = None
