@@ -35,7 +35,7 @@ import numpy as np
 from .errors import EmptyCorpus
 
 FORMAT = 5  # of kept index folders
-# Documents per segment built at once: bounds the memory of a build (about 0.6 GB at this size).
+# Documents per segment built at once: bounds the arrays of one build step (a 1M build peaked at 3.5 GB).
 SEGMENT_SIZE = 1 << 17
 # A new segment is merged into the one before it while that one is at most this many times larger,
 # so a year of daily additions stays a handful of segments (and each merge stays small).
@@ -236,7 +236,9 @@ class BM25Index:
         return float(self.idf_of(df.astype(np.float64))[0])
 
     def _df(self, keys: np.ndarray) -> np.ndarray:
-        rows = np.minimum(np.searchsorted(self.vocabulary_keys, keys), max(len(self.vocabulary_keys) - 1, 0))
+        if not len(self.vocabulary_keys):  # documents without a single token
+            return np.zeros(len(keys), dtype=np.int64)
+        rows = np.minimum(np.searchsorted(self.vocabulary_keys, keys), len(self.vocabulary_keys) - 1)
         found = self.vocabulary_keys[rows] == keys
         return np.where(found, self.df[rows], 0)
 

@@ -237,3 +237,9 @@ def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monk
         top = index.top(query, 10, exclude=np.flatnonzero(~answerable))
         assert [doc for doc, _ in top] == expected
         assert np.allclose([score for _, score in top], scores[expected], atol=1e-9)
+
+
+def test_an_index_of_documents_without_tokens_scores_zero_and_finds_nothing():
+    index = BM25Index([[], []]).extended([[]])
+    assert index.size == 3 and index.scores(["平湖"]).tolist() == [0.0, 0.0, 0.0]
+    assert index.top(["平湖"], 2) == [] and index.term_idf("平湖") > 0
