@@ -29,8 +29,8 @@ from .settings import Settings
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # "today" for /stats is the residents' day
 LOG_WAIT = 0.2  # seconds a question-log write waits for a reload's transaction before deferring
-PENDING_LIMIT = 10_000
-FORGET_FROM = 10_000  # users the rate limiter tracks before it drops the idle ones  # question-log rows kept in memory while the database is busy
+PENDING_LIMIT = 10_000  # question-log rows kept in memory while the database is busy
+FORGET_FROM = 10_000  # users the rate limiter tracks before it drops the idle ones
 
 log = logging.getLogger(__name__)
 
@@ -147,18 +147,24 @@ class Corpus:
         if self.reloading or not self._store_lock.acquire(blocking=False):
             return
         try:
-            with self._pending_lock:
-                rows, self._pending = self._pending, []
-            if rows:
-                try:
-                    store = self._store()
-                    store.log_questions([self._hashed(r) for r in rows])
-                except (sqlite3.Error, StoreError) as error:
-                    log.info("question log deferred (%d rows): %s", len(rows), error)
-                    with self._pending_lock:
-                        self._pending[:0] = rows
+            rows, error = self._write_pending()
+            if error is not None:
+                log.info("question log deferred (%d rows): %s", len(rows), error)
+                with self._pending_lock:
+                    self._pending[:0] = rows
         finally:
             self._store_lock.release()
+
+    def _write_pending(self) -> tuple[list[dict], Exception | None]:
+        """Write the queued rows (the caller holds ``_store_lock``); returns them and the error, if any."""
+        with self._pending_lock:
+            rows, self._pending = self._pending, []
+        try:
+            if rows:
+                self._store().log_questions([self._hashed(r) for r in rows])
+        except (sqlite3.Error, StoreError) as error:
+            return rows, error
+        return rows, None
 
     def _hashed(self, row: dict) -> dict:
         """The row with a salted hash of the user id in place of the id: the log holds no identities."""
@@ -195,12 +201,8 @@ class Corpus:
     def close(self) -> None:
         """Write what the question log still queues and close its connection."""
         with self._store_lock:
-            with self._pending_lock:
-                rows, self._pending = self._pending, []
-            try:
-                if rows:
-                    self._store().log_questions([self._hashed(r) for r in rows])
-            except (sqlite3.Error, StoreError) as error:
+            rows, error = self._write_pending()
+            if error is not None:
                 log.warning("%d question-log rows not written at shutdown: %s", len(rows), error)
             if self._log_store is not None:
                 self._log_store.close()

@@ -85,7 +85,7 @@ class Segment:
         n = len(lengths)
         keys = term_keys(list(vocabulary))
         if len(np.unique(keys)) != len(keys):
-            raise ValueError("two tokens share a 64-bit key")  # about one chance in 10^7 at 10^7 terms
+            raise ValueError("two tokens share a 64-bit key")  # about one chance in 10^7 at 2M terms
         order = np.argsort(keys)
         rank = np.empty(len(keys), dtype=np.int64)
         rank[order] = np.arange(len(keys))

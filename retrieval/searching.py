@@ -177,8 +177,7 @@ class Searcher:
             raise ValueError(f"{len(self.paragraphs)} paragraphs but {self.index.size} token lists")
         self.coverage_threshold = coverage
         self.fingerprint = fingerprint
-        self.answerable = self.paragraphs.answerable
-        self.excluded = np.flatnonzero(~self.answerable)  # adverts: indexed, never an answer
+        self.excluded = np.flatnonzero(~self.paragraphs.answerable)  # adverts: indexed, never an answer
 
     def __len__(self) -> int:
         return len(self.paragraphs)
