@@ -19,9 +19,10 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.cmrc_task import build_task, write_jsonl
+from retrieval.answering import answer
 from retrieval.evaluating import load_qa
-from retrieval.ingesting import ingest
-from retrieval.searching import Searcher, load_searcher
+from retrieval.library import Library
+from retrieval.searching import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +31,7 @@ def top_coverage(searcher: Searcher, questions: list[str]) -> list[float]:
     """Coverage of the best hit of each question (0 when nothing matches at all)."""
     result = []
     for question in questions:
-        hits = searcher.search(question, k=1)
+        hits = answer(searcher, question).hits
         result.append(hits[0].coverage if hits else 0.0)
     return result
 
@@ -47,9 +48,8 @@ def main() -> None:
     cmrc_questions = [q["question"] for q in questions]
     with tempfile.TemporaryDirectory() as folder:
         write_jsonl(articles, Path(folder) / "cmrc.jsonl")
-        ingest([Path(folder) / "cmrc.jsonl"], Path(folder) / "cmrc.db")
-        ingest([ROOT / "data"], Path(folder) / "seed.db")
-        cmrc, seed = load_searcher(Path(folder) / "cmrc.db"), load_searcher(Path(folder) / "seed.db")
+        _, cmrc = Library(folder, Path(folder) / "cmrc.db").refresh()
+        _, seed = Library(ROOT / "data", Path(folder) / "seed.db").refresh()
         # Inside: hits read their paragraphs from the store.
         answerable = {"seed": top_coverage(seed, seed_yes), "cmrc": top_coverage(cmrc, cmrc_questions)}
         unanswerable = {"seed off-topic": top_coverage(seed, seed_no),

@@ -1,7 +1,7 @@
 """Speed and memory at the scale of years of a daily, beside rank-bm25 and bm25s on the same tokens.
 
 For each size (paragraphs) it generates a synthetic corpus (benchmarks/synthetic.py) and prints:
-ingest time and paragraphs/s beside jieba's raw segmentation speed on the same text; index build;
+ingest time and paragraphs/s beside jieba's raw cutting speed on the same text; index build;
 cold start (process start to first answer) and peak RSS of a serving process; question latency
 p50/p95/p99 and questions/s over the question set, for this project, for rank-bm25's
 ``get_scores`` (naive) and for bm25s, with ratios; the time from adding one day's pages to the new
@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 SERVE = r"""
 import json, sys, time
 started = time.perf_counter()
-from retrieval.searching import load_searcher
-searcher = load_searcher(sys.argv[1])
+from pathlib import Path
+from retrieval.library import Library
+searcher = Library(Path(sys.argv[1]).parent / "pages", sys.argv[1]).load()
 questions = [json.loads(line)["question"] for line in open(sys.argv[2], encoding="utf-8")]
 searcher.search(questions[0], k=10)
 first = time.perf_counter() - started
@@ -81,7 +82,7 @@ def prepare(size: int, folder: Path, questions: int) -> dict:
     """Generate and ingest the corpus of ``size`` paragraphs in ``folder``, once: the ingest figures
     are kept in ``prepared.json``, so a later run on a kept folder measures the rest without
     spending the 1M ingest again."""
-    from retrieval.ingesting import ingest
+    from retrieval.library import Library
 
     record = folder / "prepared.json"
     if record.exists() and (folder / "news.db").exists():
@@ -96,7 +97,7 @@ def prepare(size: int, folder: Path, questions: int) -> dict:
     raw_speed = jieba_speed(texts[:: max(len(texts) // 20_000, 1)])
     del articles, texts
     started = time.perf_counter()
-    ingest([folder / "pages"], folder / "news.db")
+    Library(folder / "pages", folder / "news.db").refresh()
     seconds = time.perf_counter() - started
     prepared = {"characters": chars,
                 "ingest": {"seconds": round(seconds, 1), "paragraphs_per_s": round(size / seconds),
@@ -107,8 +108,8 @@ def prepare(size: int, folder: Path, questions: int) -> dict:
 
 
 def measure(size: int, folder: Path, questions: int, naive_questions: int) -> dict:
-    from retrieval.searching import load_searcher
-    from retrieval.tokenizing import expand_aliases, tokenize
+    from retrieval.library import Library
+    from retrieval.understanding import understand
 
     result: dict = {"paragraphs": size} | prepare(size, folder, questions)
     qa = [json.loads(line) for line in (folder / "questions.jsonl").read_text("utf-8").splitlines()]
@@ -128,11 +129,11 @@ def measure(size: int, folder: Path, questions: int, naive_questions: int) -> di
                                                               round(served["rss_file_mb_at_end"])]
     result["latency"] = {"project": percentiles(served["times"])}
 
-    searcher = load_searcher(db)
+    searcher = Library(folder / "pages", db).load()
     index = searcher.index
-    queries = [tokenize(expand_aliases(q["question"])) for q in qa]
+    queries = [list(understand(q["question"]).tokens) for q in qa]
     times = []
-    for query in queries:  # the index alone on the same tokens as bm25s: no segmentation, no hit text
+    for query in queries:  # the index alone on the same tokens as bm25s: no tokenizing, no hit text
         t = time.perf_counter()
         index.top(query, 10, exclude=searcher.excluded)
         times.append(time.perf_counter() - t)
@@ -158,22 +159,19 @@ def measure(size: int, folder: Path, questions: int, naive_questions: int) -> di
 
 
 def index_documents(db: Path) -> list[list[str]]:
-    """Every paragraph's index tokens, in the order of the index load_searcher builds.
+    """Every paragraph's index tokens, in the order of the index the library builds.
 
     Each distinct token is one shared string: at a million paragraphs, a string per occurrence
     would need more memory than the machine has.
     """
-    from retrieval.searching import _document
+    from retrieval.indexing import document
     from retrieval.store import Store
     from retrieval.tokenizing import version
 
     shared: dict[str, str] = {}
-    store = Store(db)
-    try:
-        return [[shared.setdefault(token, token) for token in _document(tokens, head)]
+    with Store(db) as store:
+        return [[shared.setdefault(token, token) for token in document(tokens, head)]
                 for *_, tokens, head in store.index_rows(version())]
-    finally:
-        store.close()
 
 
 def bm25s_latency(documents: list[list[str]], queries: list[list[str]], index: BM25Index) -> dict | None:
@@ -214,26 +212,24 @@ def add_one_day(folder: Path, db: Path) -> dict:
     """A day's pages (one file, ~400 paragraphs) added to a serving corpus: seconds until the
     index in service answers from them (ingest, then the served index extended, as /reload does).
     The day is removed again afterwards, so a kept folder stays as it was generated."""
-    from retrieval.ingesting import ingest
-    from retrieval.searching import extend_searcher, load_searcher
+    from retrieval.library import Library
 
-    serving = load_searcher(db)  # what the bot is serving when the admin reloads
+    library = Library(folder / "pages", db)
+    serving = library.load()  # what the bot is serving when the admin reloads
     day = [dict(a, id=f"new-{a['id']}", source="next-day.jsonl", date="2099-01-01")
            for _, a in Generator(seed=-1 % 2**32).articles(PER_DAY)]
     page = folder / "pages" / "next-day.jsonl"
     page.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in day), "utf-8")
     try:
         started = time.perf_counter()
-        report = ingest([folder / "pages"], db)
-        ingested = time.perf_counter()
-        searcher = extend_searcher(serving, db, [f.source_path for f in report.files if f.status == "new"])
+        report, searcher = library.refresh(serving)
         hit = searcher.search(day[0]["paragraphs"][0][:30], k=1)
         served = time.perf_counter()
     finally:
         page.unlink()
-        ingest([folder / "pages"], db)
-    return {"seconds_until_serving": round(served - started, 1), "ingest_s": round(ingested - started, 1),
-            "extend_index_s": round(served - ingested, 1), "segmented": report.segmented,
+        library.refresh()
+    return {"seconds_until_serving": round(served - started, 1), "ingest_s": round(report.seconds, 1),
+            "extend_index_s": round(served - started - report.seconds, 1), "tokenized": report.tokenized,
             "segments": len(searcher.index.segments),
             "new_article_found": bool(hit) and hit[0].paragraph.article_id.startswith("new-")}
 
@@ -245,7 +241,7 @@ def bot_throughput(folder: Path, messages: int = 2000) -> dict:
 
     from bot.app import build_application
     from bot.settings import Settings
-    from tests.botkit import RecordingRequest, message_update
+    from testkit.botkit import RecordingRequest, message_update
 
     async def run() -> float:
         request = RecordingRequest()
@@ -255,7 +251,8 @@ def bot_throughput(folder: Path, messages: int = 2000) -> dict:
                                 .get_updates_request(RecordingRequest()))
         await app.initialize()
         await app.post_init(app)
-        questions = [json.loads(line)["question"] for line in open(folder / "questions.jsonl", encoding="utf-8")]
+        lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        questions = [json.loads(line)["question"] for line in lines]
         updates = [Update.de_json(message_update(questions[i % len(questions)], user_id=10_000 + i), app.bot)
                    for i in range(messages)]
         started = time.perf_counter()

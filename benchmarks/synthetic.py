@@ -16,6 +16,7 @@ import argparse
 import json
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import groupby
 from pathlib import Path
 
 import jieba
@@ -80,18 +81,11 @@ class Generator:
         """One JSON Lines file per day in ``folder``; returns the articles."""
         folder.mkdir(parents=True, exist_ok=True)
         written: list[dict] = []
-        handles: dict[str, object] = {}
-        try:
-            for day, article in self.articles(paragraphs):
-                if day not in handles:
-                    for handle in handles.values():
-                        handle.close()  # type: ignore[attr-defined]
-                    handles = {day: open(folder / f"{day}.jsonl", "w", encoding="utf-8")}
-                handles[day].write(json.dumps(article, ensure_ascii=False) + "\n")  # type: ignore[attr-defined]
-                written.append(article)
-        finally:
-            for handle in handles.values():
-                handle.close()  # type: ignore[attr-defined]
+        for day, articles in groupby(self.articles(paragraphs), key=lambda pair: pair[0]):
+            with (folder / f"{day}.jsonl").open("w", encoding="utf-8") as handle:
+                for _, article in articles:
+                    handle.write(json.dumps(article, ensure_ascii=False) + "\n")
+                    written.append(article)
         return written
 
     def questions(self, articles: list[dict], count: int) -> list[dict]:

@@ -16,10 +16,14 @@ from telegram.ext import (
     filters,
 )
 
+from retrieval.library import Library
 from retrieval.searching import Searcher
 
 from . import handlers
-from .corpus import Corpus, RateLimiter, ResultPages
+from .botdata import CONTEXT_TYPES, BotData
+from .ratelimit import RateLimiter
+from .results import MoreResults
+from .service import NewsService
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,33 +40,37 @@ def rate_limiter() -> AIORateLimiter:
 
 def build_application(settings: Settings, searcher: Searcher | None = None,
                       builder: ApplicationBuilder | None = None) -> Application:
-    """The bot: handlers wired, the corpus (``searcher``, or the database's) in bot_data after post_init."""
-    corpus = Corpus(settings)
+    """The bot: handlers wired, the news service in bot_data, its corpus (``searcher``, or the
+    database's) loaded in post_init."""
+    service = NewsService(Library(settings.newsbot_data_dir, settings.newsbot_db_path))
 
     async def post_init(application: Application) -> None:
         if searcher is not None:
-            corpus.serve(searcher)
+            service.serve(searcher)
         else:
-            await asyncio.to_thread(corpus.load)
-        log.info("serving %d paragraphs", len(corpus.searcher) if corpus.searcher else 0)
+            await asyncio.to_thread(service.load)
+        log.info("serving %d paragraphs", len(service.searcher) if service.searcher else 0)
 
     async def post_shutdown(application: Application) -> None:
-        corpus.close()
+        service.close()
 
     builder = builder or ApplicationBuilder().token(settings.token or "").rate_limiter(rate_limiter())
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
-    application = builder.concurrent_updates(True).post_init(post_init).post_shutdown(post_shutdown).build()
-    application.bot_data.update(settings=settings, corpus=corpus, pages=ResultPages(),
-                                limiter=RateLimiter(settings.newsbot_rate_limit))
+    application = (builder.context_types(CONTEXT_TYPES).concurrent_updates(True).post_init(post_init)
+                   .post_shutdown(post_shutdown).build())
+    data: BotData = application.bot_data
+    data.settings, data.service, data.results = settings, service, MoreResults()
+    data.limiter = RateLimiter(settings.newsbot_rate_limit)
 
     application.add_handler(CommandHandler(["start", "help"], handlers.on_start))
     application.add_handler(CommandHandler("latest", handlers.on_latest))
     application.add_handler(CommandHandler("ask", handlers.on_ask))
     application.add_handler(CommandHandler("reload", handlers.on_reload))
     application.add_handler(CommandHandler("stats", handlers.on_stats))
-    application.add_handler(CallbackQueryHandler(handlers.on_more))
+    application.add_handler(CallbackQueryHandler(handlers.on_more, pattern=handlers.MORE))
+    application.add_handler(CallbackQueryHandler(handlers.on_stale_button))
     application.add_handler(MessageHandler(filters.Document.ALL & ~filters.COMMAND, handlers.on_document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, handlers.on_unknown_command))

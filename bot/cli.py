@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -11,10 +12,12 @@ import click
 from retrieval.answering import POOL, answer
 from retrieval.errors import RetrievalError
 from retrieval.evaluating import evaluate, load_qa
-from retrieval.ingesting import IngestReport, ingest, ingest_if_empty
+from retrieval.ingesting import IngestReport
+from retrieval.library import Library
 from retrieval.models import Hit
-from retrieval.searching import Searcher, load_searcher
+from retrieval.searching import Searcher
 from retrieval.store import Store
+from retrieval.understanding import understand
 
 from . import formatting
 from .settings import Settings, SettingsError, load_settings
@@ -36,41 +39,39 @@ def report_lines(report: IngestReport) -> list[str]:
     lines += [f"  failed: {f.path}: {f.reason}" for f in report.files if f.status == "failed"]
     lines += [f"  skipped line {bad}" for f in report.files for bad in f.bad_lines]
     lines.append(f"articles: {report.articles}, paragraphs: {report.paragraphs}, "
-                 f"segmented: {report.segmented}, seconds: {report.seconds:.2f}")
+                 f"tokenized: {report.tokenized}, seconds: {report.seconds:.2f}")
     return lines
 
 
-def run_ingest(paths: list[Path], db: Path, show_progress: bool = False) -> IngestReport:
-    """Ingest with a progress bar on stderr for many files; store errors become a clean exit."""
+def progress_bar(show: bool) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A progress callback drawing a bar on stderr for many files, and the call that finishes it."""
     bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
-        if show_progress and total >= PROGRESS_FROM:
+        if show and total >= PROGRESS_FROM:
             if bar is None:
                 bar = click.progressbar(length=total, label="ingesting", file=sys.stderr)
             bar.update(1)
 
-    try:
-        return ingest(paths, db, progress=progress)
-    except RetrievalError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
+    def finish() -> None:
         if bar is not None:
             bar.render_finish()
+
+    return progress, finish
 
 
 def open_searcher(db: Path, data_dir: Path) -> Searcher:
     """The searcher over ``db``; a missing or empty database is filled from the data dir first."""
     try:
-        report = ingest_if_empty(data_dir, db)
-        if report is not None:
-            click.echo(f"{db} is empty: ingesting {data_dir} first.", err=True)
-            for line in report_lines(report):
-                click.echo(line, err=True)
-        return load_searcher(db)
+        report, searcher = Library(data_dir, db).open()
     except RetrievalError as error:
         raise click.ClickException(f"{error} (database {db}, data dir {data_dir})") from error
+    if report is not None:
+        click.echo(f"{db} is empty: ingesting {data_dir} first.", err=True)
+        for line in report_lines(report):
+            click.echo(line, err=True)
+    return searcher
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
@@ -91,9 +92,18 @@ def main() -> None:
 def ingest_command(paths: tuple[Path, ...], db: Path | None) -> None:
     """Ingest page files (.txt) and JSON Lines (.jsonl), or folders of them (default NEWSBOT_DATA_DIR)."""
     settings = _settings()
-    report = run_ingest(list(paths) or [settings.newsbot_data_dir], db or settings.newsbot_db_path, True)
+    library = Library(settings.newsbot_data_dir, db or settings.newsbot_db_path)
+    progress, finish = progress_bar(show=True)
+    try:
+        report, searcher = library.refresh(paths=list(paths) or None, progress=progress)
+    except RetrievalError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        finish()
     for line in report_lines(report):
         click.echo(line)
+    if searcher is None:
+        click.echo("the store holds no paragraphs yet: nothing to search", err=True)
 
 
 @main.command()
@@ -103,11 +113,11 @@ def articles(db: Path | None) -> None:
     path = db or _settings().newsbot_db_path
     if not path.exists():
         raise click.ClickException(f"no database at {path}: run `newsbot ingest` first")
-    store = Store(path)
     try:
-        rows = store.articles()
-    finally:
-        store.close()
+        with Store(path) as store:
+            rows = store.articles()
+    except RetrievalError as error:
+        raise click.ClickException(str(error)) from error
     for row in rows:
         click.echo(f"{row['kind']:<10}\t{row['page'] or '-'}\t{row['date'] or '-'}\t{row['headline']}"
                    f"\t{row['paragraph_count']}")
@@ -124,12 +134,12 @@ def ask(question: str | None, k: int, as_json: bool, db: Path | None) -> None:
     searcher = open_searcher(db or settings.newsbot_db_path, settings.newsbot_data_dir)
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in questions:
-        result = answer(searcher, text, pool=max(k, POOL))
+        result = answer(searcher, understand(text), pool=max(k, POOL))
         if as_json:
             hits = [hit_json(hit) for hit in result.hits[:k]] if result.answered else []
             click.echo(json.dumps({"question": text, "hits": hits}, ensure_ascii=False))
         else:
-            click.echo(formatting.render(result, html=False, latest=searcher.latest(3)))
+            click.echo(formatting.render(result, html=False, latest=searcher.facts.latest[:3]))
             click.echo()
 
 
@@ -148,9 +158,10 @@ def chat(db: Path | None) -> None:
         if text.strip() in ("/quit", "/exit", "退出"):
             break
         if text.strip() == "/latest":
-            click.echo(formatting.render_headlines(searcher.latest(10), html=False))
+            click.echo(formatting.render_headlines(searcher.facts.latest[:10], html=False))
             continue
-        click.echo(formatting.render(answer(searcher, text), html=False, latest=searcher.latest(3)))
+        click.echo(formatting.render(answer(searcher, understand(text)), html=False,
+                                     latest=searcher.facts.latest[:3]))
 
 
 @main.command(name="eval")

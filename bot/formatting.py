@@ -3,8 +3,8 @@
 Nothing here touches Telegram. Every piece of corpus text and user text is escaped;
 a reply never exceeds Telegram's 4,096 characters, and tags are never cut.
 
->>> from retrieval.models import Answer
->>> render(Answer("你好", "greeting"), html=True).startswith("您好")
+>>> from retrieval.models import Answer, Status
+>>> render(Answer("你好", Status.GREETING), html=True).startswith("您好")
 True
 """
 
@@ -13,12 +13,11 @@ from __future__ import annotations
 import html as html_lib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from retrieval.answering import split_sentences
 from retrieval.ingesting import IngestReport
-from retrieval.models import Answer, Hit, Paragraph
-from retrieval.searching import split_sentences
-
-from .corpus import Stats
+from retrieval.models import Answer, Hit, Paragraph, QuestionStats, Status
 
 MAX_MESSAGE = 4096
 PASSAGE_CHARS = 320
@@ -51,7 +50,7 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
-def where(paragraph: Paragraph) -> str:
+def source_line(paragraph: Paragraph) -> str:
     """"2025-12-18 · 第6版 评论" from whatever of date, page and section the article has."""
     page = f"第{paragraph.page}版" if paragraph.page else ""
     parts = [paragraph.date or "", " ".join(p for p in (page, paragraph.section) if p)]
@@ -111,7 +110,7 @@ def render_hit(hit: Hit, html: bool, limit: int = PASSAGE_CHARS) -> str:
     """One passage: headline in bold, where it ran, then the passage with the matched terms marked."""
     p = hit.paragraph
     lines = [bold(clip(p.headline or "（无标题）", HEADLINE_CHARS), html)]
-    located = where(p)
+    located = source_line(p)
     if located:
         lines.append(escape(located, html))
     lines.append(highlight(excerpt(p.text, hit.sentence, limit), hit.terms, html))
@@ -139,13 +138,13 @@ def render_headlines(headlines: Sequence[tuple[str, str | None]], html: bool, ti
 
 def render(answer: Answer, html: bool, latest: Sequence[tuple[str, str | None]] = ()) -> str:
     """The whole reply to a message."""
-    if answer.status == "greeting":
+    if answer.status is Status.GREETING:
         return GREETING
-    if answer.status == "help":
+    if answer.status is Status.HELP:
         return HELP
-    if answer.status == "empty":
+    if answer.status is Status.EMPTY:
         return EMPTY
-    if answer.status == "none":
+    if answer.status is Status.NONE:
         text = NO_ANSWER
         if latest:
             text += "\n\n" + render_headlines(latest, html, "您可以看看这些最新报道：")
@@ -190,17 +189,28 @@ def saved_as(name: str, saved: str, html: bool) -> str:
     return f"已有同名的不同文件，新文件另存为 {escape(saved, html)}。\n"
 
 
+@dataclass(frozen=True)
+class Stats:
+    """What /stats shows: the corpus in service, when it was loaded, and the question log's figures."""
+
+    articles: int
+    paragraphs: int
+    loaded_at: str | None
+    questions: QuestionStats
+
+
 def render_stats(stats: Stats, html: bool) -> str:
     """Corpus size, last reload and what residents asked (and missed)."""
-    share = f"{stats.unanswered / stats.total:.0%}" if stats.total else "—"
+    asked = stats.questions
+    share = f"{asked.unanswered / asked.total:.0%}" if asked.total else "—"
     lines = [
         f"收录：文章 {stats.articles} 篇，段落 {stats.paragraphs} 段",
         f"上次加载：{stats.loaded_at or '—'}",
-        f"提问：今天 {stats.today} 个，累计 {stats.total} 个，未能回答 {share}",
+        f"提问：今天 {asked.today} 个，累计 {asked.total} 个，未能回答 {share}",
     ]
-    if stats.missed:
+    if asked.missed:
         lines.append("最近未能回答的问题：")
-        lines += [f"• {escape(clip(q, 60), html)}" for q in stats.missed]
+        lines += [f"• {escape(clip(q, 60), html)}" for q in asked.missed]
     return clip("\n".join(lines), MAX_MESSAGE)
 
 

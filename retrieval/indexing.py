@@ -5,9 +5,19 @@ documents holding it and how often (a CSR matrix in plain numpy arrays), and eac
 length. A question's score ``idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl))`` is computed at query
 time over the postings of its terms only, with the idf and average length of the whole index.
 Nothing in a segment depends on the others, so adding a day's pages builds one small segment and
-never touches the rest, and a kept index is memory-mapped instead of read.
+never touches the rest, and a kept index (``keeping``) is memory-mapped instead of read.
 
 Terms are identified by a 64-bit hash of their text: no vocabulary of millions of Python strings.
+
+Invariants:
+- Document i of an index is the paragraph of row ``rows.ids[i]`` of the store, whose text hashes to
+  ``rows.checks[i]``; ``build`` and ``extend`` are the only ways to make the pair, and they make
+  both from one pass over the same rows.
+- Documents are in corpus order (``Store.index_rows``), and an extension appends after them.
+- Segments are never changed after they are built; merging makes a new one. ``starts[j]`` is the
+  first document of segment j.
+- Keys in a segment and in the vocabulary are sorted and unique; ``df`` is the number of documents
+  holding each vocabulary key, over all segments.
 
 >>> index = BM25Index([["平湖", "新闻"], ["嘉兴", "新闻"], ["天气"]])
 >>> [round(float(s), 4) for s in index.scores(["平湖"])]
@@ -17,24 +27,18 @@ Terms are identified by a 64-bit hash of their text: no vocabulary of millions o
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import os
-import secrets
-import shutil
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count, islice
-from pathlib import Path
 
 import numpy as np
 
 from .errors import EmptyCorpus
 
-FORMAT = 5  # of kept index folders
 # Documents per segment built at once: bounds the arrays of one build step (a 1M build peaked at 3.5 GB).
 SEGMENT_SIZE = 1 << 17
 # A new segment is merged into the one before it while that one is at most this many times larger,
@@ -42,6 +46,12 @@ SEGMENT_SIZE = 1 << 17
 MERGE_RATIO = 4
 COMMON_TF = 3  # postings of tf 1..COMMON_TF are summed per document before any arithmetic
 BLOCK = 1024  # documents per block when looking for the k-th best score
+# Titles carry the topic that paragraphs leave implicit: their tokens count twice in each paragraph.
+HEAD_WEIGHT = 2
+
+# A paragraph as the store gives it to an index: row id, token key (its text's hash), kind of
+# item, its tokens and its titles' tokens (space-joined; None if not tokenized yet).
+IndexRow = tuple[int, str, str, str | None, str | None]
 
 
 def term_key(token: str) -> int:
@@ -57,17 +67,37 @@ def term_keys(tokens: Sequence[str], cached: bool = False) -> np.ndarray:
     return np.fromiter(map(_question_key if cached else term_key, tokens), dtype=np.uint64, count=len(tokens))
 
 
+def lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``keys``: whether ``sorted_keys`` holds it, and where (meaningless where not)."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
+    rows = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[rows] == keys, rows
+
+
+def document(tokens: str | None, head: str | None) -> list[str]:
+    """A paragraph's index tokens: its own, then its titles' ``HEAD_WEIGHT`` times."""
+    return (tokens or "").split() + (head or "").split() * HEAD_WEIGHT
+
+
+def text_check(key: str) -> int:
+    """64 bits of a paragraph's text key (``store.text_key``): enough to tell texts apart."""
+    return int(key[:16], 16)
+
+
 @dataclass(frozen=True)
 class Segment:
     """Postings of a run of documents: term keys (sorted), CSR rows, term frequencies, document lengths."""
 
     keys: np.ndarray  # uint64, sorted
     indptr: np.ndarray  # int64, len(keys) + 1
-    common: np.ndarray  # int32, (terms, COMMON_TF): how many of a term's postings have tf 1, 2, 3 (first, in order)
+    tf_counts: np.ndarray  # int32, (terms, COMMON_TF): how many of a term's postings have tf 1, 2, 3 (first, in order)
     docs: np.ndarray  # int32, local document numbers, ascending within each tf group of each term
     tf: np.ndarray  # uint16 (uint32 if a term repeats more than 65,535 times in one document)
     lengths: np.ndarray  # int32, tokens per document
-    name: str = ""  # its folder under segments/, once kept
+    name: str = ""  # its folder once kept on disk (see keeping)
+
+    ARRAYS = ("keys", "indptr", "tf_counts", "docs", "tf", "lengths")
 
     @property
     def size(self) -> int:
@@ -78,10 +108,10 @@ class Segment:
         """The segment of these token lists, read one at a time: only their term numbers are kept."""
         vocabulary: defaultdict[str, int] = defaultdict(count().__next__)
         term_ids, lengths = array("i"), array("i")
-        lookup = vocabulary.__getitem__  # a new token gets the next number: the whole pass stays in C
+        number = vocabulary.__getitem__  # a new token gets the next number: the whole pass stays in C
         for tokens in documents:
             lengths.append(len(tokens))
-            term_ids.extend(map(lookup, tokens))
+            term_ids.extend(map(number, tokens))
         n = len(lengths)
         keys = term_keys(list(vocabulary))
         if len(np.unique(keys)) != len(keys):
@@ -93,12 +123,12 @@ class Segment:
         # One sort of (term rank, document) pairs gives the postings in CSR order and their counts.
         pairs, tf = np.unique(rank[np.frombuffer(term_ids, dtype=np.int32)] * n + doc_numbers, return_counts=True)
         del doc_numbers, term_ids
-        return cls._of(keys[order], pairs // n, (pairs % n).astype(np.int32), tf,
-                       np.frombuffer(lengths, dtype=np.int32).copy())
+        return cls.from_postings(keys[order], pairs // n, (pairs % n).astype(np.int32), tf,
+                                 np.frombuffer(lengths, dtype=np.int32).copy())
 
     @classmethod
-    def _of(cls, keys: np.ndarray, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray, lengths: np.ndarray
-            ) -> Segment:
+    def from_postings(cls, keys: np.ndarray, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray,
+                      lengths: np.ndarray) -> Segment:
         """The segment of postings sorted by term, then document: within each term, the postings of
         tf 1, 2 and 3 come first, in that order, then the rest.
 
@@ -108,10 +138,10 @@ class Segment:
         """
         group = np.minimum(tf, COMMON_TF + 1) - 1
         order = np.argsort(terms * (COMMON_TF + 1) + group, kind="stable")  # stable: documents stay ascending
-        common = np.bincount(terms[group < COMMON_TF] * COMMON_TF + group[group < COMMON_TF],
-                             minlength=len(keys) * COMMON_TF)
+        tf_counts = np.bincount(terms[group < COMMON_TF] * COMMON_TF + group[group < COMMON_TF],
+                                minlength=len(keys) * COMMON_TF)
         return cls(keys=keys, indptr=_indptr(terms, len(keys)),
-                   common=common.reshape(len(keys), COMMON_TF).astype(np.int32),
+                   tf_counts=tf_counts.reshape(len(keys), COMMON_TF).astype(np.int32),
                    docs=docs[order], tf=_narrow(tf[order]), lengths=lengths)
 
     @classmethod
@@ -121,36 +151,7 @@ class Segment:
         terms = np.concatenate([np.repeat(np.searchsorted(keys, s.keys), np.diff(s.indptr)) for s in (first, second)])
         docs = np.concatenate([first.docs, second.docs + np.int32(first.size)])
         tf = np.concatenate([first.tf.astype(np.uint32), second.tf.astype(np.uint32)])
-        return cls._of(keys, terms, docs, tf, np.concatenate([first.lengths, second.lengths]))
-
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each key: whether this segment holds the term, and its row (meaningless where not)."""
-        rows = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
-        found = self.keys[rows] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
-        return found, rows
-
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True)
-        for name in _ARRAYS:
-            np.save(folder / f"{name}.npy", getattr(self, name))
-
-    @classmethod
-    def load(cls, folder: Path) -> Segment:
-        """A saved segment, memory-mapped: pages are read when a question touches them."""
-        arrays = {name: _mapped(folder / f"{name}.npy") for name in _ARRAYS}
-        segment = cls(**arrays, name=folder.name)
-        if (len(segment.indptr) != len(segment.keys) + 1 or segment.common.shape != (len(segment.keys), COMMON_TF)
-                or len(segment.docs) != len(segment.tf)):
-            raise ValueError(f"segment {folder.name} is inconsistent")
-        return segment
-
-
-_ARRAYS = ("keys", "indptr", "common", "docs", "tf", "lengths")  # of a kept segment
-
-
-def _mapped(path: Path) -> np.ndarray:
-    """A saved array, memory-mapped, as a plain ndarray: np.memmap's indexing costs a microsecond a call."""
-    return np.load(path, mmap_mode="r").view(np.ndarray)
+        return cls.from_postings(keys, terms, docs, tf, np.concatenate([first.lengths, second.lengths]))
 
 
 def _indptr(terms: np.ndarray, size: int) -> np.ndarray:
@@ -236,11 +237,8 @@ class BM25Index:
         return float(self.idf_of(df.astype(np.float64))[0])
 
     def _df(self, keys: np.ndarray) -> np.ndarray:
-        if not len(self.vocabulary_keys):  # documents without a single token
-            return np.zeros(len(keys), dtype=np.int64)
-        rows = np.minimum(np.searchsorted(self.vocabulary_keys, keys), len(self.vocabulary_keys) - 1)
-        found = self.vocabulary_keys[rows] == keys
-        return np.where(found, self.df[rows], 0)
+        found, rows = lookup(self.vocabulary_keys, keys)
+        return np.where(found, self.df[rows] if len(self.df) else 0, 0)
 
     def _weights(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Keys of the question's terms that some document holds, and their idf × repetitions."""
@@ -262,12 +260,12 @@ class BM25Index:
         summed = np.empty(max(segment.size for segment in self.segments))
         for segment, start, end in zip(self.segments, self.starts[:-1].tolist(), self.starts[1:].tolist(),
                                        strict=True):
-            found, rows = segment.find(keys)
+            found, rows = lookup(segment.keys, keys)
             if not found.any():
                 continue
             rows, w = rows[found], weights[found]
             low, high = segment.indptr[rows], segment.indptr[rows + 1]
-            bounds = np.cumsum(np.column_stack([low, segment.common[rows]]), axis=1)
+            bounds = np.cumsum(np.column_stack([low, segment.tf_counts[rows]]), axis=1)
             part, sums = scores[start:end], summed[:end - start]
             # Postings of tf 1..3: sum the weights per document, then one factor per document.
             # (np.add.at into a kept buffer: faster than bincount, which converts and allocates.)
@@ -305,65 +303,15 @@ class BM25Index:
         # One pass over the scores finds the few candidates, instead of ranking a million of them.
         blocks = scores[:len(scores) // BLOCK * BLOCK].reshape(-1, BLOCK).max(axis=1)
         floor = np.partition(blocks, len(blocks) - k)[len(blocks) - k] if len(blocks) >= k else 0.0
-        if floor > 0:
-            candidates = np.flatnonzero(scores >= floor)
-        else:
-            # Documents holding a question term. Not "score > 0": in a corpus of one or two documents
-            # rank_bm25's idf is negative for every term, and those documents must still be found.
-            candidates = np.flatnonzero(scores)
+        # Without a floor: the documents holding a question term. Not "score > 0": in a corpus of one
+        # or two documents rank_bm25's idf is negative for every term, and they must still be found.
+        candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores)
         values = scores[candidates]
         if len(candidates) > k:  # keep every document tied with the k-th, so ties go by document
             keep = values >= np.partition(values, len(values) - k)[len(values) - k]
             candidates, values = candidates[keep], values[keep]
         ranked = np.lexsort((candidates, -values))[:k]
         return [(int(candidates[i]), float(values[i])) for i in ranked]
-
-    # -- keeping on disk -------------------------------------------------------------------
-    def save(self, folder: Path, extra: dict[str, np.ndarray] | None = None) -> None:
-        """Keep the index in ``folder`` (created; it must not exist), with ``extra`` per-document arrays.
-
-        Segments live in ``segments/`` beside ``folder`` and are shared by the states that use them:
-        a state written after a day was added writes only the new segments.
-        """
-        shelf = folder.parent / "segments"
-        kept = []
-        for segment in self.segments:
-            if not segment.name or not (shelf / segment.name).is_dir():
-                name = secrets.token_hex(8)
-                partial = shelf / f".{name}.partial"
-                segment.save(partial)
-                os.replace(partial, shelf / name)
-                segment = replace(segment, name=name)
-            kept.append(segment)
-        names = [segment.name for segment in kept]
-        partial = folder.with_name(f".{folder.name}.partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        np.save(partial / "vocabulary_keys.npy", self.vocabulary_keys)
-        np.save(partial / "df.npy", self.df)
-        for name, values in (extra or {}).items():
-            np.save(partial / f"{name}.npy", values)
-        manifest = {"format": FORMAT, "k1": self.k1, "b": self.b, "epsilon": self.epsilon, "size": self.size,
-                    "segments": names, "extra": sorted(extra or {})}
-        (partial / "manifest.json").write_text(json.dumps(manifest), "utf-8")
-        os.replace(partial, folder)  # a reader sees the whole state or none
-        self.segments = kept  # named: a later save of an extended index writes only its new segments
-
-    @classmethod
-    def load(cls, folder: Path) -> tuple[BM25Index, dict[str, np.ndarray]]:
-        """An index kept by ``save`` and its extra arrays; ValueError (or OSError) if it is not one."""
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if manifest.get("format") != FORMAT:
-            raise ValueError(f"{folder} is not an index of format {FORMAT}")
-        segments = []
-        for name in manifest["segments"]:
-            segments.append(Segment.load(folder.parent / "segments" / name))
-        vocabulary = (_mapped(folder / "vocabulary_keys.npy"), _mapped(folder / "df.npy"))
-        index = cls.from_segments(segments, manifest["k1"], manifest["b"], manifest["epsilon"], vocabulary)
-        extra = {name: np.load(folder / f"{name}.npy") for name in manifest["extra"]}
-        if index.size != manifest["size"] or any(len(values) != index.size for values in extra.values()):
-            raise ValueError(f"{folder} is inconsistent")
-        return index, extra
 
 
 def _segments(documents: Iterable[Sequence[str]]) -> list[Segment]:
@@ -380,3 +328,63 @@ def _union(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.n
     df = np.concatenate([d for _, d in parts]).astype(np.int64)
     unique, inverse = np.unique(keys, return_inverse=True)
     return unique, np.bincount(inverse, weights=df, minlength=len(unique)).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Which stored paragraph each document of an index is (see the invariants above): its row id,
+    64 bits of its text's hash, and whether it may answer (adverts are indexed, never shown)."""
+
+    ids: np.ndarray  # int64
+    checks: np.ndarray  # uint64
+    answerable: np.ndarray  # bool
+
+    ARRAYS = ("ids", "checks", "answerable")
+
+    def __post_init__(self) -> None:
+        if not len(self.ids) == len(self.checks) == len(self.answerable):
+            raise ValueError("ids, checks and answerable differ in length")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __add__(self, other: Rows) -> Rows:
+        return Rows(*(np.concatenate([getattr(self, name), getattr(other, name)]) for name in Rows.ARRAYS))
+
+
+def build(rows: Iterable[IndexRow], k1: float, b: float) -> tuple[BM25Index, Rows]:
+    """The index of these stored paragraphs and the Rows that say which paragraph each document is.
+
+    Raises EmptyCorpus when there are none.
+    """
+    documents, read_rows = _read(rows)
+    index = BM25Index(documents, k1=k1, b=b)
+    return index, read_rows()
+
+
+def extend(index: BM25Index, rows: Rows, added: Iterable[IndexRow]) -> tuple[BM25Index, Rows]:
+    """``index`` and its ``rows`` followed by the paragraphs ``added``; neither input changes."""
+    documents, read_rows = _read(added)
+    extended = index.extended(documents)
+    return extended, rows + read_rows()
+
+
+def _read(rows: Iterable[IndexRow]) -> tuple[Iterator[list[str]], Callable[[], Rows]]:
+    """The documents of ``rows``, one at a time (a million token lists never sit in memory at once),
+    and, once they are all read, the Rows of the same paragraphs."""
+    ids, checks, answerable = array("q"), array("Q"), array("b")
+
+    def documents() -> Iterator[list[str]]:
+        for row_id, key, kind, tokens, head in rows:
+            if tokens is None or head is None:
+                raise ValueError(f"paragraph {row_id} is not tokenized")  # ingest tokenizes what it adds
+            ids.append(row_id)
+            checks.append(text_check(key))
+            answerable.append(kind != "advert")
+            yield document(tokens, head)
+
+    def read_rows() -> Rows:
+        return Rows(np.frombuffer(ids, dtype=np.int64), np.frombuffer(checks, dtype=np.uint64),
+                    np.frombuffer(answerable, dtype=np.int8).astype(bool))
+
+    return documents(), read_rows

@@ -15,20 +15,20 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import tokenizing
-from .errors import BadInput, BadLine, StoreError
+from .errors import BadInput, BadLine
+from .jsonl import parse_jsonl
 from .models import Article
-from .pages import PARSER_VERSION, parse_jsonl, parse_page
-from .store import Store, head_text, token_key
+from .pages import PARSER_VERSION, parse_page
+from .store import Store, text_key, titles
 
 SUFFIXES = (".txt", ".jsonl")
-# Texts to segment before worker processes pay for their start-up (about a second each).
+# Texts to tokenize before worker processes pay for their start-up (about a second each).
 PARALLEL_FROM = 5_000
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 
@@ -53,7 +53,7 @@ class IngestReport:
     files: tuple[FileReport, ...]
     articles: int
     paragraphs: int
-    segmented: int
+    tokenized: int
     seconds: float
 
     def count(self, status: str) -> int:
@@ -80,11 +80,28 @@ def decode(data: bytes) -> tuple[str, str]:
     raise BadInput(f"not text in {', '.join(ENCODINGS)}")
 
 
-def parse_file(text: str, name: str) -> tuple[list[Article], list[BadLine]]:
-    """Articles of one decoded file, by its suffix."""
+@dataclass(frozen=True)
+class ReadFile:
+    """What one file holds, as ingest reads it: its articles, the JSON lines it skipped, its encoding."""
+
+    articles: tuple[Article, ...]
+    bad_lines: tuple[BadLine, ...]
+    encoding: str
+
+
+def read_file(name: str, data: bytes) -> ReadFile:
+    """Decode and parse one file (by its suffix); raises BadInput when it holds no article.
+
+    The one check of a file: ingest and the bot's uploads both use it.
+    """
+    text, encoding = decode(data)
     if name.lower().endswith(".jsonl"):
-        return parse_jsonl(text, name)
-    return parse_page(text, name), []
+        articles, bad_lines = parse_jsonl(text, name)
+    else:
+        articles, bad_lines = parse_page(text, name), []
+    if not articles:
+        raise BadInput("no articles found" + (f" ({len(bad_lines)} bad lines)" if bad_lines else ""))
+    return ReadFile(tuple(articles), tuple(bad_lines), encoding)
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Path], list[FileReport]]:
@@ -115,22 +132,13 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
     """Bring the store in line with the files under ``paths`` in one transaction.
 
     Unchanged files (same sha256) are not parsed again; paragraph texts already
-    segmented are not segmented again. A bad file is reported and skipped, and
+    tokenized are not tokenized again. A bad file is reported and skipped, and
     whatever it held before stays. ``progress(done, total)`` is called after each
-    file. Raises StoreError if the database cannot be used.
+    file. Raises StoreError if the database cannot be used (then nothing was written).
     """
-    try:
-        return _ingest(paths, db_path, tokenize, progress)
-    except sqlite3.Error as error:  # locked, read-only, full or damaged: nothing was written
-        raise StoreError(f"cannot ingest into {db_path}: {error}") from error
-
-
-def _ingest(paths: Sequence[str | Path], db_path: str | Path, tokenize: Callable[[str], list[str]],
-            progress: Callable[[int, int], None] | None) -> IngestReport:
     started = time.perf_counter()
     version = tokenizing.version()
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         files, roots, reports = discover(paths)
         seen: set[str] = set()
         new_texts: list[str] = []
@@ -148,27 +156,12 @@ def _ingest(paths: Sequence[str | Path], db_path: str | Path, tokenize: Callable
                 if key not in seen and any(Path(key).is_relative_to(root) for root in roots) and not Path(key).exists():
                     store.remove_source(key)
                     reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
-            segmented = _segment(store, new_texts, version, tokenize)
+            tokenized = _tokenize_new(store, new_texts, version, tokenize)
             if any(report.status in ("changed", "removed") for report in reports):
-                store.prune_tokens()  # only replaced or removed articles leave segmentations unused
+                store.prune_tokens()  # only replaced or removed articles leave tokens unused
         counts = store.counts()
-    finally:
-        store.close()
-    return IngestReport(tuple(reports), counts["articles"], counts["paragraphs"], segmented,
+    return IngestReport(tuple(reports), counts["articles"], counts["paragraphs"], tokenized,
                         time.perf_counter() - started)
-
-
-def ingest_if_empty(data_dir: str | Path, db_path: str | Path) -> IngestReport | None:
-    """Fill a missing or empty store from the data dir (a first start); None when it holds paragraphs."""
-    try:
-        store = Store(db_path)
-        try:
-            empty = store.counts()["paragraphs"] == 0
-        finally:
-            store.close()
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot read {db_path}: {error}") from error
-    return ingest([data_dir], db_path) if empty else None
 
 
 def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tuple[FileReport, list[str]]:
@@ -190,11 +183,8 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
             store.set_source_mtime(str(path), mtime_ns)
         return FileReport(name, "unchanged", encoding=known["encoding"], articles=known["articles"] or 0), []
     try:
-        text, encoding = decode(data)
-        articles, bad_lines = parse_file(text, name)
-        if not articles:
-            raise BadInput("no articles found" + (f" ({len(bad_lines)} bad lines)" if bad_lines else ""))
-        clashes = {aid: owner for aid, owner in store.article_owners([a.id for a in articles]).items()
+        read = read_file(name, data)
+        clashes = {aid: owner for aid, owner in store.article_owners([a.id for a in read.articles]).items()
                    if owner != str(path)}
         if clashes:
             first = next(iter(clashes))
@@ -203,9 +193,11 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
         store.mark_failed(str(path), name, str(error))
         return FileReport(name, "failed", str(error)), []
     status = "changed" if known and known["sha256"] else "new"
-    count, _ = store.replace_source(str(path), name, sha256, PARSER_VERSION, len(data), mtime_ns, encoding, articles)
-    texts = [text for article in articles for text in (head_text(article), *article.paragraphs)]
-    return FileReport(name, status, encoding=encoding, articles=count, bad_lines=tuple(bad_lines),
+    count, _ = store.replace_source(str(path), name, sha256, PARSER_VERSION, len(data), mtime_ns, read.encoding,
+                                    read.articles)
+    texts = [text for article in read.articles
+             for text in (titles(article.headline, article.subheadline, article.kicker), *article.paragraphs)]
+    return FileReport(name, status, encoding=read.encoding, articles=count, bad_lines=read.bad_lines,
                       source_path=str(path)), texts
 
 
@@ -215,12 +207,12 @@ def _settled_mtime(stat: os.stat_result) -> int | None:
     return stat.st_mtime_ns if time.time_ns() - stat.st_mtime_ns > 2_000_000_000 else None
 
 
-def _segment(store: Store, texts: list[str], version: str, tokenize: Callable[[str], list[str]]) -> int:
-    """Tokenize the texts the cache does not hold yet; returns how many were segmented."""
-    keyed = {token_key(text): text for text in texts}
+def _tokenize_new(store: Store, texts: list[str], version: str, tokenize: Callable[[str], list[str]]) -> int:
+    """Tokenize the texts the cache does not hold yet; returns how many were tokenized."""
+    keyed = {text_key(text): text for text in texts}
     cached = store.cached_keys(list(keyed), version)
     missing = [key for key in keyed if key not in cached]
-    store.add_tokens(zip(missing, segment_all([keyed[key] for key in missing], tokenize), strict=True), version)
+    store.add_tokens(zip(missing, tokenize_all([keyed[key] for key in missing], tokenize), strict=True), version)
     return len(missing)
 
 
@@ -228,10 +220,10 @@ def _joined(text: str) -> str:
     return " ".join(tokenizing.tokenize(text))
 
 
-def segment_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> Iterator[str]:
+def tokenize_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> Iterator[str]:
     """The space-joined tokens of each text, in order; big batches are spread over every core.
 
-    Segmentation is nearly all of an ingest's work, and jieba holds the GIL, so big batches go
+    Tokenizing is nearly all of an ingest's work, and jieba holds the GIL, so big batches go
     to worker processes (spawned: forking a process with threads, like the bot, can deadlock).
     Spawned workers import the calling script again: a script that ingests needs the usual
     ``if __name__ == "__main__":`` guard (the ``newsbot`` command and the benchmarks have it).
@@ -244,14 +236,13 @@ def segment_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokeniz
         yield from pool.imap(_joined, texts, chunksize=256)
 
 
-def segment_missing(store: Store, version: str | None = None,
-                    tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> int:
-    """Segment every stored text whose tokens are not cached for this tokenizer version (after an upgrade)."""
+def tokenize_missing(store: Store, version: str | None = None) -> int:
+    """Tokenize every stored text whose tokens are not cached for this tokenizer version (after an upgrade)."""
     version = version or tokenizing.version()
     if not store.texts_without_tokens(version):  # the usual case: a read, no write lock
         return 0
     with store.transaction():
         missing = store.texts_without_tokens(version)
-        store.add_tokens(zip([key for key, _ in missing], segment_all([text for _, text in missing], tokenize),
+        store.add_tokens(zip([key for key, _ in missing], tokenize_all([text for _, text in missing]),
                              strict=True), version)
     return len(missing)

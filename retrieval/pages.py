@@ -1,4 +1,4 @@
-"""Parse raw text dumps of newspaper pages (and JSON Lines corpora) into articles.
+"""Parse raw text dumps of newspaper pages into articles.
 
 Pure functions, no I/O. A page dump is the text of one printed page in reading
 order: articles run together, headlines are short lines, bylines start with ■ or
@@ -13,12 +13,10 @@ articles. The rules below follow that structure, not any one page's strings.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 
-from .errors import BadLine
-from .models import KINDS, Article
+from .models import Article
 
 # Raise when a rule changes what a page parses into: stored pages are parsed again on the next
 # ingest even though their files did not change.
@@ -187,7 +185,8 @@ def parse_page(text: str, source: str) -> list[Article]:
         rest = [line for line in block if line not in weather]
         # Fractions keep these between the lines around them, in the order they stand in the block.
         if weather:
-            extras.append((len(lines) - 0.5 + block.index(weather[0]) / (2 * len(block)), "weather", "天气预报", weather))
+            start = len(lines) - 0.5 + block.index(weather[0]) / (2 * len(block))
+            extras.append((start, "weather", "天气预报", weather))
         if len(rest) >= 2 and any(_CONTACT.search(line) for line in rest) and all(len(line) <= 60 for line in rest):
             extras.append((len(lines) - 0.5 + block.index(rest[0]) / (2 * len(block)), "advert", rest[0], rest))
             continue
@@ -267,46 +266,3 @@ def _kind(draft: _Draft, section: str) -> str:
         return "news"
     author_only = any(not _ROLE_START.match(byline) for byline in draft.bylines)
     return "commentary" if author_only or _COMMENTARY_SECTION.search(section) else "news"
-
-
-def parse_jsonl(text: str, source: str) -> tuple[list[Article], list[BadLine]]:
-    """Articles from JSON Lines, one per line; paragraphs are kept exactly as given."""
-    articles: list[Article] = []
-    bad: list[BadLine] = []
-    seen: set[str] = set()
-    file_date = date_from_name(source)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            bad.append(BadLine(source, number, f"not JSON ({error.msg})"))
-            continue
-        if not isinstance(row, dict):
-            bad.append(BadLine(source, number, "not a JSON object"))
-            continue
-        headline = row.get("headline")
-        if not isinstance(headline, str) or not headline.strip():
-            bad.append(BadLine(source, number, "no headline"))
-            continue
-        paragraphs = row.get("paragraphs")
-        if paragraphs is None:
-            body = row.get("text")
-            paragraphs = [p for p in body.split("\n") if p.strip()] if isinstance(body, str) else None
-        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
-            bad.append(BadLine(source, number, "no paragraphs (a list of strings) or text"))
-            continue
-        article_id = str(row.get("id") or f"{source}#{number}")
-        if article_id in seen:
-            bad.append(BadLine(source, number, f"duplicate id {article_id!r}"))
-            continue
-        seen.add(article_id)
-        kind = row.get("kind") if row.get("kind") in KINDS else "news"
-        articles.append(Article(
-            id=article_id, source=str(row.get("source") or source), position=len(articles), kind=kind,
-            headline=headline, paragraphs=tuple(paragraphs), subheadline=str(row.get("subheadline") or ""),
-            byline=str(row.get("byline") or ""), date=str(row["date"]) if row.get("date") else file_date,
-            url=str(row.get("url") or ""),
-        ))
-    return articles, bad

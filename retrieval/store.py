@@ -1,7 +1,7 @@
 """The SQLite store: every SQL statement of the project goes through this module (sqlite-utils).
 
 Tables: ``sources`` (one row per ingested file), ``articles``, ``paragraphs``,
-``tokens`` (segmentation cache keyed by a hash of the text, tagged with the tokenizer version),
+``tokens`` (the tokens cache, keyed by a hash of the text and tagged with the tokenizer version),
 ``questions`` (the bot's question log) and ``meta``.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import StoreError
-from .models import Article, Paragraph
+from .models import Article, CorpusFacts, Paragraph, QuestionStats
 
 _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
     "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "mtime_ns": int,
@@ -33,6 +33,8 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
     "meta": ({"key": str, "value": str}, "key"),
 }
 
+
+WAIT = 30.0  # seconds a write waits for another connection's transaction (an ingest in a shell)
 
 _PARAGRAPH_FIELDS = ("SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
                      "a.page, a.section, a.source, ")
@@ -62,45 +64,43 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def head_text(article: Article) -> str:
+def titles(headline: str, subheadline: str | None, kicker: str | None) -> str:
     """The text of an article's titles, indexed with each of its paragraphs."""
-    return head_text_of({"headline": article.headline, "subheadline": article.subheadline,
-                         "kicker": article.kicker})
+    return f"{headline} {subheadline or ''} {kicker or ''}"
 
 
-def head_text_of(row: dict[str, Any]) -> str:
-    return f"{row['headline']} {row['subheadline'] or ''} {row['kicker'] or ''}"
-
-
-def token_key(text: str) -> str:
-    """Segmentation cache key of ``text``; the cache row also records the tokenizer version."""
+def text_key(text: str) -> str:
+    """The key of a text in the tokens cache (a hash of it); the cache row also records the tokenizer
+    version. Paragraph rows keep it as ``token_key``, article rows their titles' as ``head_key``."""
     return hashlib.sha1(text.encode()).hexdigest()
 
 
 class Store:
-    """One SQLite file.
+    """One SQLite file; as a context manager it closes itself and turns any ``sqlite3.Error`` raised
+    inside into a StoreError naming the file.
 
-    >>> store = Store(":memory:")
-    >>> store.counts()
+    >>> with Store(":memory:") as store:
+    ...     store.counts()
     {'articles': 0, 'paragraphs': 0}
     """
 
-    def __init__(self, path: str | Path, shared: bool = False, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, shared: bool = False, timeout: float | None = None) -> None:
         """Open (and create) the store; ``shared`` allows use from several threads, one at a time.
 
-        ``timeout`` is how long a write waits for another connection's write to finish.
+        ``timeout`` is how long a write waits for another connection's write to finish (``WAIT``).
         """
+        self.path = str(path)
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=not shared, timeout=timeout))
+            self.db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=not shared,
+                                                            timeout=WAIT if timeout is None else timeout))
             # WAL lets the bot keep reading while an ingest writes; NORMAL stays consistent on crash.
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._create_schema()
         except sqlite3.Error as error:
             raise StoreError(f"cannot open database {path}: {error}") from error
-        self.path = str(path)
 
     def _create_schema(self) -> None:
         for name, (columns, pk) in _SCHEMA.items():
@@ -112,6 +112,14 @@ class Store:
         self.db["articles"].create_index(["source_path"], if_not_exists=True)
         self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        self.close()
+        if isinstance(error, sqlite3.Error):  # locked, read-only, full or damaged
+            raise StoreError(f"cannot use database {self.path}: {error}") from error
 
     def close(self) -> None:
         self.db.close()
@@ -147,11 +155,12 @@ class Store:
                 "headline": article.headline, "subheadline": article.subheadline,
                 "kicker": article.kicker, "byline": article.byline, "page": article.page,
                 "section": article.section, "date": article.date, "url": article.url,
-                "position": article.position, "head_key": token_key(head_text(article)),
+                "position": article.position,
+                "head_key": text_key(titles(article.headline, article.subheadline, article.kicker)),
             })
             paragraph_rows.extend(
                 {"article_id": article.id, "position": position, "text": text,
-                 "token_key": token_key(text)}
+                 "token_key": text_key(text)}
                 for position, text in enumerate(article.paragraphs)
             )
         self.db["articles"].insert_all(article_rows)
@@ -197,7 +206,7 @@ class Store:
 
     # -- tokens --------------------------------------------------------------------------
     def cached_keys(self, keys: list[str], version: str) -> set[str]:
-        """Which of these texts the cache holds segmented by tokenizer ``version``."""
+        """Which of these texts the cache holds tokenized by tokenizer ``version``."""
         found: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
@@ -211,17 +220,17 @@ class Store:
                                      pk="key", batch_size=1000)
 
     def texts_without_tokens(self, version: str) -> list[tuple[str, str]]:
-        """(key, text) of stored paragraphs and titles not segmented by tokenizer ``version``."""
-        titles = [(row["head_key"], head_text_of(row)) for row in self.db.query(
+        """(key, text) of stored paragraphs and titles not tokenized by tokenizer ``version``."""
+        heads = [(row["head_key"], titles(row["headline"], row["subheadline"], row["kicker"])) for row in self.db.query(
             "SELECT a.head_key, a.headline, a.subheadline, a.kicker FROM articles a "
             "LEFT JOIN tokens t ON t.key = a.head_key AND t.version = ? WHERE t.key IS NULL", [version])]
         paragraphs = self.db.execute(
             "SELECT p.token_key, p.text FROM paragraphs p LEFT JOIN tokens t "
             "ON t.key = p.token_key AND t.version = ? WHERE t.key IS NULL", [version]).fetchall()
-        return list(dict([*titles, *paragraphs]).items())
+        return list(dict([*heads, *paragraphs]).items())
 
     def prune_tokens(self) -> None:
-        """Drop cached segmentations that no paragraph and no headline uses any more."""
+        """Drop cached tokens that no paragraph and no headline uses any more."""
         self.db.execute(
             "DELETE FROM tokens WHERE key NOT IN (SELECT token_key FROM paragraphs) "
             "AND key NOT IN (SELECT head_key FROM articles)")
@@ -272,15 +281,15 @@ class Store:
         return {row[0]: (_paragraph(row), row[11]) for row in
                 self.db.execute(_PARAGRAPHS_BY_ID.format(marks=marks), ids)} if ids else {}
 
-    def article_facts(self, newest: int) -> tuple[frozenset[str], int, list[tuple[str, str | None]]]:
+    def facts(self, newest: int) -> CorpusFacts:
         """The kinds of item stored, the number of articles, and (headline, date) of the newest
         ``newest`` news and commentary articles (newest date first, then page order)."""
         kinds = frozenset(row[0] for row in self.db.execute("SELECT DISTINCT kind FROM articles"))
         total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        latest = [(row[0], row[1]) for row in self.db.execute(
+        latest = tuple((row[0], row[1]) for row in self.db.execute(
             "SELECT headline, date FROM articles WHERE kind IN ('news', 'commentary') "
-            "ORDER BY COALESCE(date, '') DESC, source, position LIMIT ?", [newest])]
-        return kinds, total, latest
+            "ORDER BY COALESCE(date, '') DESC, source, position LIMIT ?", [newest]))
+        return CorpusFacts(kinds, total, latest)
 
     # -- meta and question log -------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -295,10 +304,11 @@ class Store:
         with self.db.atomic():
             self.db["questions"].insert_all(rows)
 
-    def question_stats(self, since: str, latest: int) -> dict[str, Any]:
+    def question_stats(self, since: str, latest: int) -> QuestionStats:
+        """Questions asked since ``since`` (an ISO time) and in all, and the ``latest`` unanswered ones."""
         total, unanswered = self.db.execute(
             "SELECT COUNT(*), COALESCE(SUM(answered = 0), 0) FROM questions").fetchone()
         today = self.db.execute("SELECT COUNT(*) FROM questions WHERE asked_at >= ?", [since]).fetchone()[0]
-        missed = [row["text"] for row in self.db.query(
-            "SELECT text FROM questions WHERE answered = 0 ORDER BY id DESC LIMIT ?", [latest])]
-        return {"total": total, "today": today, "unanswered": unanswered, "missed": missed}
+        missed = tuple(row["text"] for row in self.db.query(
+            "SELECT text FROM questions WHERE answered = 0 ORDER BY id DESC LIMIT ?", [latest]))
+        return QuestionStats(today=today, total=total, unanswered=unanswered, missed=missed)

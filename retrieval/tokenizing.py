@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -24,7 +25,6 @@ import jieba
 
 _HERE = resources.files(__package__)
 _USERDICT = _HERE.joinpath("userdict.txt")
-_ALIASES = _HERE.joinpath("aliases.txt")
 
 # Question words carry no topic, and the commonest function words match everything.
 STOPWORDS = frozenset("""
@@ -39,7 +39,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"\w", re.UNICODE)
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
-jieba.setLogLevel(logging.WARNING)  # its dictionary banner, in every process that segments
+jieba.setLogLevel(logging.WARNING)  # its dictionary banner, in every process that tokenizes
 
 
 def _jieba() -> jieba.Tokenizer:
@@ -61,17 +61,28 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokenize(text: str) -> list[str]:
-    """Index tokens of ``text``: informative words, then the characters and bigrams of their Chinese runs.
+def cut(text: str) -> list[str]:
+    """jieba's words of ``text``, normalised: the one cut of a text into words, for documents and questions."""
+    return list(_jieba().cut(normalize(text)))
 
-    A run is a stretch of consecutive informative Chinese words, so question and
-    function words add no characters or bigrams ("讲了什么" gives 讲, not 什么).
+
+def informative(word: str) -> bool:
+    """Whether a word carries content: not a question or function word, not punctuation or space."""
+    return word not in STOPWORDS and bool(_WORD.search(word)) and not word.isspace()
+
+
+def tokens_of(words: Iterable[str]) -> list[str]:
+    """Index tokens of words cut from a text: the informative words, then the characters and bigrams of
+    their Chinese runs.
+
+    A run is a stretch of consecutive informative Chinese words, so question and function words
+    add no characters or bigrams ("讲了什么" gives 讲, not 什么).
     """
     tokens: list[str] = []
     runs: list[str] = []
     run = ""
-    for word in _jieba().cut(normalize(text)):
-        if word in STOPWORDS or not _WORD.search(word) or word.isspace():
+    for word in words:
+        if not informative(word):
             runs.append(run)
             run = ""
             continue
@@ -88,29 +99,9 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-@lru_cache(maxsize=1024)
-def words(text: str) -> tuple[str, ...]:
-    """The informative words of ``text`` (no characters or bigrams): what a question asks about.
-
-    Cached: the answer path asks for a question's words more than once.
-    """
-    return tuple(w for w in _jieba().cut(normalize(text)) if w not in STOPWORDS and _WORD.search(w)
-                 and not w.isspace())
-
-
-@lru_cache(maxsize=1)
-def alias_groups() -> tuple[tuple[str, ...], ...]:
-    """The alias table, normalised like tokens: each group is the forms of one name."""
-    return tuple(tuple(normalize(name) for name in line.split())
-                 for line in _ALIASES.read_text(encoding="utf-8").splitlines()
-                 if line.strip() and not line.lstrip().startswith("#"))
-
-
-def expand_aliases(question: str) -> str:
-    """The question plus the other forms of every abbreviation or full name it contains."""
-    extra = [other for group in alias_groups() if any(name in question for name in group)
-             for other in group if other not in question]
-    return " ".join([question, *extra]) if extra else question
+def tokenize(text: str) -> list[str]:
+    """Index tokens of ``text`` (see ``tokens_of``)."""
+    return tokens_of(cut(text))
 
 
 @lru_cache(maxsize=1)

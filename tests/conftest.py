@@ -1,23 +1,24 @@
-"""Shared fixtures: the bundled seed page, temporary stores and a searcher over the seed."""
+"""Shared fixtures: the bundled seed page, temporary stores, a searcher over the seed, the bot."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from telegram import Update
-from telegram.ext import ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.app import build_application
 from bot.settings import Settings
-from retrieval.ingesting import ingest
-from retrieval.searching import Searcher, load_searcher
-
-from .botkit import RecordingRequest
+from retrieval.library import Library
+from retrieval.searching import Searcher
+from testkit.botkit import RecordingRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "000_e4a181130212ea15.txt"
@@ -25,6 +26,27 @@ SEED = ROOT / "data" / "000_e4a181130212ea15.txt"
 CMRC = ROOT.parent / "shared" / "bench" / "cmrc2018_trial.json"
 ADMIN, RESIDENT = 1, 1001
 TOKEN = "123456:TEST-TOKEN-never-logged"
+
+# The fuzz tests run a few hundred cases; `--hypothesis-profile=volume` runs ten thousand. Hypothesis
+# loads its "ci" profile by itself where CI is set: the same, repeatable.
+settings.register_profile("default", max_examples=300, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                 HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True, database=None)
+settings.register_profile("volume", parent=settings.get_profile("default"), max_examples=10_000)
+
+
+SEED_HEADLINES = ["市委常委会召开扩大会议", "地企携手聚力 资本产业深融", "“职教出海” 彰显平湖担当",
+                  "时空廉书寄初心 结对帮带续薪火", "我市打造青年人才“引育留”新生态",
+                  "嘉兴市交通学校(嘉兴交通技工学校)", "天气预报"]
+
+
+def headlines(db: Path, source: str | None = None) -> list[str]:
+    """The stored headlines, in page order (of one source file, if named)."""
+    with sqlite3.connect(db) as conn:
+        where = "WHERE source = ?" if source else ""
+        return [r[0] for r in conn.execute(f"SELECT headline FROM articles {where} ORDER BY position",
+                                           [source] if source else [])]
 
 
 def dump(db: Path) -> dict[str, list[tuple]]:
@@ -38,6 +60,14 @@ def dump(db: Path) -> dict[str, list[tuple]]:
             "sources": conn.execute("SELECT name, sha256, size, status, error, encoding FROM sources "
                                     "ORDER BY name").fetchall(),
         }
+
+
+def need_in_ci(what: str, present: bool) -> None:
+    """Skip a test on a developer machine that lacks ``what``; fail in CI, where everything must run."""
+    if not present:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is missing, and CI must run every test")
+        pytest.skip(f"{what} is missing")
 
 
 @pytest.fixture(scope="session")
@@ -59,22 +89,31 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "news.db"
 
 
+@pytest.fixture
+def library(data_dir: Path, db_path: Path) -> Library:
+    """A library over a copy of the seed page, nothing ingested yet."""
+    return Library(data_dir, db_path)
+
+
 @pytest.fixture(scope="session")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The seed page ingested once for the session's read-only tests."""
     folder = tmp_path_factory.mktemp("seed")
     shutil.copy(SEED, folder / SEED.name)
-    ingest([folder], folder / "news.db")
-    return folder / "news.db"
+    library = Library(folder, folder / "news.db")
+    library.refresh()
+    return library
 
 
 @pytest.fixture(scope="session")
-def searcher(seed_db: Path) -> Searcher:
-    return load_searcher(seed_db)
+def searcher(seed_library: Library) -> Searcher:
+    return seed_library.load()
 
 
 @asynccontextmanager
 async def running_app(data_dir: Path, db_path: Path, request: RecordingRequest,
-                      configure: Callable[[ApplicationBuilder], ApplicationBuilder] = lambda b: b):
+                      configure: Callable[[ApplicationBuilder], ApplicationBuilder] = lambda b: b
+                      ) -> AsyncIterator[Application]:
     """The real Application over ``data_dir``, talking to ``request``, initialised as run_polling would.
 
     It gets ``send(update_dict)``, which processes one update and returns the Bot API calls
@@ -104,7 +143,7 @@ async def running_app(data_dir: Path, db_path: Path, request: RecordingRequest,
 
 
 @pytest.fixture
-async def bot_app(data_dir: Path, db_path: Path):
+async def bot_app(data_dir: Path, db_path: Path) -> AsyncIterator[Application]:
     """The bot over a copy of the seed page, with a recording BaseRequest (see running_app)."""
     async with running_app(data_dir, db_path, RecordingRequest()) as application:
         yield application
@@ -113,10 +152,5 @@ async def bot_app(data_dir: Path, db_path: Path):
 @pytest.fixture(scope="session")
 def cmrc_path() -> Path:
     """The CMRC2018 trial file; CI always has it (shared/ is laid beside the clone), so it never skips there."""
-    import os
-
-    if not CMRC.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"benchmark data missing in CI: {CMRC}")
-        pytest.skip(f"benchmark data not found at {CMRC}")
+    need_in_ci(f"benchmark data at {CMRC}", CMRC.exists())
     return CMRC

@@ -1,4 +1,4 @@
-"""The ask, chat and eval commands on the seed page, as a person and a script would use them."""
+"""The newsbot commands on the seed page, as a person and a script would use them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, SEED_HEADLINES, headlines
 
 HIT_KEYS = ["headline", "subheadline", "text", "sentence", "score", "article_id", "paragraph_id", "kind",
             "date", "page", "source"]
@@ -35,7 +35,8 @@ def test_ask_json_lists_hits_best_first_with_stable_keys(run):
     top = record["hits"][0]
     assert (top["headline"], top["kind"], top["page"], top["source"]) == (
         "地企携手聚力 资本产业深融", "news", "6", "000_e4a181130212ea15.txt")
-    assert top["text"].startswith("本报讯 日前,平湖经济技术开发区与嘉兴长三角创新投资集团有限公司签订了《战略合作协议》")
+    assert top["text"].startswith("本报讯 日前,平湖经济技术开发区与嘉兴长三角创新投资集团有限公司签订了"
+                                  "《战略合作协议》")
     scores = [hit["score"] for hit in record["hits"]]
     assert scores == sorted(scores, reverse=True)
 
@@ -83,3 +84,35 @@ def test_eval_rejects_a_qa_line_without_question(run, tmp_path):
     result = CliRunner().invoke(main, ["eval", str(qa)], env={"NEWSBOT_DATA_DIR": str(ROOT / "data"),
                                                               "NEWSBOT_DB_PATH": str(tmp_path / "n.db")})
     assert result.exit_code != 0 and "needs a \"question\"" in result.output
+
+
+def test_cli_ingest_reports_bad_files_by_name_and_decodes_the_gb18030_copy(data_dir, db_path, seed_text):
+    (data_dir / "seed-gb18030.txt").write_bytes(seed_text.encode("gb18030"))
+    (data_dir / "empty.txt").write_bytes(b"")
+    (data_dir / "binary.txt").write_bytes(bytes(range(256)))
+    result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "files: 2 new, 0 changed, 0 unchanged, 0 removed, 2 failed" in result.output
+    assert "failed: empty.txt: empty file" in result.output
+    assert "failed: binary.txt: binary file (NUL bytes)" in result.output
+    assert "articles: 14, paragraphs: 64" in result.output
+    assert headlines(db_path, "seed-gb18030.txt") == SEED_HEADLINES
+    assert list(db_path.parent.glob("news.db.index/*/manifest.json"))  # the index is built and kept too
+
+    listing = CliRunner().invoke(main, ["articles", "--db", str(db_path)])
+    assert listing.exit_code == 0
+    assert "news      \t6\t-\t市委常委会召开扩大会议\t4" in listing.output.splitlines()
+
+
+def test_cli_ingest_fails_when_the_database_cannot_be_opened(data_dir, tmp_path):
+    (tmp_path / "a-folder.db").mkdir()
+    result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(tmp_path / "a-folder.db")])
+    assert result.exit_code != 0
+    assert "cannot open database" in result.output
+
+
+def test_cli_ingest_of_nothing_but_bad_files_reports_them_and_says_there_is_nothing_to_search(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "n.db")])
+    assert result.exit_code == 0 and "failed: empty.txt: empty file" in result.output
+    assert "nothing to search" in result.output

@@ -6,13 +6,12 @@ import asyncio
 import html
 import re
 import threading
-import time
 
 from bot import formatting
+from testkit.botkit import message_update, telegram_html_problems
+from testkit.questions import RESIDENT_QUESTIONS
 
-from .botkit import message_update, telegram_html_problems
 from .conftest import ADMIN
-from .test_retrieval import RESIDENT_QUESTIONS
 
 MARK = "（新）"
 
@@ -25,18 +24,18 @@ def passages(reply: str) -> list[str]:
 
 async def test_hundred_questions_during_a_reload_get_whole_answers_from_one_corpus(bot_app, data_dir, seed_text,
                                                                                    monkeypatch):
-    from bot import corpus as corpus_module
+    from retrieval import library as library_module
 
     gate = threading.Event()
-    real_ingest = corpus_module.ingest
-    monkeypatch.setattr(corpus_module, "ingest", lambda *a, **k: gate.wait(30) and real_ingest(*a, **k))
+    real_ingest = library_module.ingest
+    monkeypatch.setattr(library_module, "ingest", lambda *a, **k: gate.wait(30) and real_ingest(*a, **k))
     # The new corpus: the same page with a mark in every sentence, so each passage shows its corpus.
     (data_dir / "000_e4a181130212ea15.txt").write_text(seed_text.replace("。", MARK + "。"), encoding="utf-8")
 
     questions = [RESIDENT_QUESTIONS[i % len(RESIDENT_QUESTIONS)][0] for i in range(100)]
     reload = asyncio.create_task(bot_app.send(message_update("/reload", ADMIN)))
     asked = [asyncio.create_task(bot_app.send(message_update(q, user_id=7000 + i))) for i, q in enumerate(questions)]
-    done, pending = await asyncio.wait(asked, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(asked, return_when=asyncio.FIRST_COMPLETED)
     await asyncio.sleep(0.05)
     gate.set()  # the swap happens while questions are still in flight
     report = await reload
@@ -53,26 +52,3 @@ async def test_hundred_questions_during_a_reload_get_whole_answers_from_one_corp
     assert sides.count(False) >= 1 and len(sides) == 100
     after = await bot_app.send(message_update(questions[0], user_id=9999))
     assert all(MARK in body for body in passages(after[0]["text"]))
-
-
-def test_question_log_waits_while_the_database_is_locked_and_loses_nothing(data_dir, db_path):
-    import sqlite3
-
-    from bot.corpus import Corpus
-    from bot.settings import Settings
-
-    corpus = Corpus(Settings(newsbot_data_dir=data_dir, newsbot_db_path=db_path, _env_file=None))
-    corpus.load()
-    writer = sqlite3.connect(db_path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")  # as an ingest holds it
-    try:
-        started = time.monotonic()
-        result, _ = corpus.ask("顾亚萍是谁", 1)
-        assert result.answered and time.monotonic() - started < 5
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    corpus.ask("比特币价格", 2)  # the next write takes the queued row along
-    stats = corpus.stats()
-    corpus.close()
-    assert (stats.total, stats.unanswered, stats.missed) == (2, 1, ("比特币价格",))

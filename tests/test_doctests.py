@@ -7,9 +7,9 @@ import importlib
 
 import pytest
 
-MODULES = ["retrieval.pages", "retrieval.store", "retrieval.ingesting", "retrieval.tokenizing",
-           "retrieval.indexing", "retrieval.searching", "retrieval.answering", "retrieval.evaluating",
-           "bot.formatting", "bot.corpus"]
+MODULES = ["retrieval.pages", "retrieval.jsonl", "retrieval.store", "retrieval.ingesting", "retrieval.tokenizing",
+           "retrieval.understanding", "retrieval.indexing", "retrieval.searching", "retrieval.answering",
+           "retrieval.evaluating", "bot.formatting", "bot.ratelimit", "bot.results"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from bot import formatting
-from bot.corpus import RateLimiter, ResultPages, Stats, check_upload, save_upload
-from retrieval.models import Answer, Hit, Paragraph
-
-from .botkit import telegram_html_problems
+from retrieval.ingesting import FileReport, IngestReport
+from retrieval.models import Answer, Hit, Paragraph, QuestionStats, Status
+from testkit.botkit import telegram_html_problems
 
 
 def hit(text: str, headline: str = "标题", terms: tuple[str, ...] = (), sentence: str = "", **fields) -> Hit:
@@ -16,19 +15,19 @@ def hit(text: str, headline: str = "标题", terms: tuple[str, ...] = (), senten
 
 
 def test_answer_is_bold_headline_place_then_highlighted_passage():
-    text = formatting.render(Answer("q", "answered", (hit("平湖经开区签订协议。", "地企携手", ("协议",), date="2025-12-18",
-                                                         page="6", section="评论"),)), html=True)
+    passage = hit("平湖经开区签订协议。", "地企携手", ("协议",), date="2025-12-18", page="6", section="评论")
+    text = formatting.render(Answer("q", Status.ANSWERED, (passage,)), html=True)
     assert text == "<b>地企携手</b>\n2025-12-18 · 第6版 评论\n平湖经开区签订<u>协议</u>。"
     assert telegram_html_problems(text) == []
 
 
 def test_corpus_and_question_text_is_escaped():
     evil = hit("价格 <b>1 & 2</b> <script>x</script>", "A&B <i>", ("script", "<b>"))
-    text = formatting.render(Answer("<b>?", "answered", (evil,)), html=True)
+    text = formatting.render(Answer("<b>?", Status.ANSWERED, (evil,)), html=True)
     assert telegram_html_problems(text) == []
     assert "<b>A&amp;B &lt;i&gt;</b>" in text
     assert "<u>&lt;b&gt;</u>1 &amp; 2&lt;/b&gt; &lt;<u>script</u>&gt;" in text
-    plain = formatting.render(Answer("q", "answered", (evil,)), html=False)
+    plain = formatting.render(Answer("q", Status.ANSWERED, (evil,)), html=False)
     assert "价格 <b>1 & 2</b>" in plain  # the terminal shows text as it is
 
 
@@ -44,64 +43,31 @@ def test_long_passages_are_trimmed_around_the_best_sentence_on_sentence_bounds()
 def test_three_huge_answers_fit_one_message_with_valid_html():
     huge = "平湖&<>" * 3000 + "。"
     hits = tuple(hit(huge, "很长的标题&" * 50, ("平湖", "&"), article_id=str(i)) for i in range(3))
-    text = formatting.render(Answer("q", "answered", hits), html=True)
+    text = formatting.render(Answer("q", Status.ANSWERED, hits), html=True)
     assert len(text) <= formatting.MAX_MESSAGE
     assert telegram_html_problems(text) == []
 
 
 def test_no_answer_offers_latest_headlines_escaped():
-    text = formatting.render(Answer("q", "none"), html=True, latest=[("A<B", "2025-12-18"), ("C", None)])
+    text = formatting.render(Answer("q", Status.NONE), html=True, latest=[("A<B", "2025-12-18"), ("C", None)])
     assert text == (formatting.NO_ANSWER + "\n\n您可以看看这些最新报道：\n• A&lt;B（2025-12-18）\n• C")
 
 
 def test_greeting_help_and_empty_replies():
-    assert formatting.render(Answer("你好", "greeting"), html=True) == formatting.GREETING
-    assert formatting.render(Answer("帮助", "help"), html=True) == formatting.HELP
-    assert formatting.render(Answer("???", "empty"), html=True) == formatting.EMPTY
+    assert formatting.render(Answer("你好", Status.GREETING), html=True) == formatting.GREETING
+    assert formatting.render(Answer("帮助", Status.HELP), html=True) == formatting.HELP
+    assert formatting.render(Answer("???", Status.EMPTY), html=True) == formatting.EMPTY
 
 
 def test_stats_and_report_render_in_chinese():
-    stats = Stats(articles=7, paragraphs=32, loaded_at="2025-12-18 08:00:00", today=3, total=4, unanswered=1,
-                  missed=("比特币<价格>",))
+    stats = formatting.Stats(articles=7, paragraphs=32, loaded_at="2025-12-18 08:00:00",
+                             questions=QuestionStats(today=3, total=4, unanswered=1, missed=("比特币<价格>",)))
     assert formatting.render_stats(stats, html=True) == (
         "收录：文章 7 篇，段落 32 段\n上次加载：2025-12-18 08:00:00\n提问：今天 3 个，累计 4 个，未能回答 25%\n"
         "最近未能回答的问题：\n• 比特币&lt;价格&gt;")
 
 
-def test_rate_limiter_is_a_sliding_window_per_user():
-    limiter = RateLimiter(2, 60)
-    assert [limiter.allow(1, t) for t in (0, 10, 20, 59, 60.5, 70.5)] == [True, True, False, False, True, True]
-    assert limiter.allow(2, 20)
-
-
-def test_result_pages_forget_old_answers_and_other_corpora():
-    pages = ResultPages(capacity=2)
-    first = pages.put(("x",), generation=1)  # type: ignore[arg-type]
-    pages.put(("y",), generation=1)  # type: ignore[arg-type]
-    last = pages.put(("z",), generation=1)  # type: ignore[arg-type]
-    assert pages.get(first, 1) is None  # evicted
-    assert pages.get(last, 1) == ("z",) and pages.get(last, 2) is None  # a reload since: stale
-
-
-def test_upload_names_are_checked_and_never_overwrite(tmp_path):
-    assert check_upload("2025-12-19_第6版.txt", 100, 1000) == "2025-12-19_第6版.txt"
-    for name in ("../x.txt", "a/b.txt", ".env.txt", "x.py", "", None, "a b.txt"):
-        try:
-            check_upload(name, 100, 1000)
-        except Exception as error:  # noqa: BLE001 - the type is checked below
-            assert type(error).__name__ == "UploadRefused"
-        else:
-            raise AssertionError(f"accepted {name!r}")
-    first, new = save_upload(tmp_path, "p.txt", b"one")
-    again, new_again = save_upload(tmp_path, "p.txt", b"one")
-    other, _ = save_upload(tmp_path, "p.txt", b"two")
-    assert (first.name, new, again.name, new_again, other.name) == ("p.txt", True, "p.txt", False, "p-2.txt")
-    assert (tmp_path / "p.txt").read_bytes() == b"one"
-
-
 def test_a_report_of_many_bad_files_stays_whole_html_within_the_limit():
-    from retrieval.ingesting import FileReport, IngestReport
-
     files = tuple(FileReport("&<>" * 30 + f"-{i}.txt", "failed", "binary file & <junk>") for i in range(300))
     text = formatting.render_report(IngestReport(files, 7, 32, 0, 1.0), html=True)
     assert telegram_html_problems(text) == []

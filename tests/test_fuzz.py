@@ -1,25 +1,27 @@
-"""Residents type anything: every question gets a valid reply, never an exception."""
+"""Residents type anything: every question gets a valid reply, never an exception.
+
+A few hundred cases per run; ``python -m pytest tests/test_fuzz.py --hypothesis-profile=volume`` tries
+ten thousand.
+"""
 
 from __future__ import annotations
 
 import itertools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
-from .botkit import message_update, telegram_html_problems
-from .fuzzing import questions, reply_problems
+from testkit.botkit import message_update, telegram_html_problems
+from testkit.fuzzing import questions, reply_problems
 
 USER_IDS = itertools.count(500_000)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=questions())
 def test_any_question_gets_a_valid_reply(searcher, text):
     assert reply_problems(searcher, text) == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60)  # each through the whole Application
 @given(text=questions())
 async def test_any_message_through_the_application_gets_one_valid_reply(bot_app, text):
     user_id = next(USER_IDS)  # a new user each time, so the rate limit never answers instead

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from retrieval.pages import date_from_name, ends_sentence, parse_jsonl, parse_page
+from retrieval.pages import date_from_name, ends_sentence, parse_page
 
 SEED_NAME = "000_e4a181130212ea15.txt"
 
@@ -107,7 +105,8 @@ def test_other_header_byline_forms_jump_marks_and_captions():
     assert (first.page, first.section, first.date) == ("C01", "今日平湖报", "2025-12-18")
     assert first.byline == "本报记者 王小明 记者 李强 摄"
     assert first.paragraphs == (
-        "本报讯 昨天上午，乍浦镇第十届渔民文化节在九龙山开幕，两千余人参加了开幕式。活动持续三天，设有海鲜美食街等十余项内容。",
+        "本报讯 昨天上午，乍浦镇第十届渔民文化节在九龙山开幕，两千余人参加了开幕式。"
+        "活动持续三天，设有海鲜美食街等十余项内容。",
         "图为开幕式现场。",
     )
     assert (second.headline, second.byline) == ("独山港镇新建五座口袋公园", "文/图 赵丽")
@@ -160,24 +159,6 @@ def test_sentence_end_and_file_name_dates():
     assert date_from_name("2025-13-45.txt") is None
 
 
-def test_jsonl_keeps_paragraphs_exactly_and_reports_bad_lines():
-    lines = [
-        json.dumps({"id": "a1", "headline": "标题一", "paragraphs": ["第一段没有句号", "  第二段  "], "date": "2025-01-02"}),
-        "{not json",
-        json.dumps({"paragraphs": ["无标题"]}),
-        json.dumps({"headline": "标题二", "text": "甲段。\n\n乙段。", "kind": "commentary", "url": "http://x"}),
-        json.dumps({"id": "a1", "headline": "重复", "text": "x"}),
-        json.dumps(["not", "an", "object"]),
-    ]
-    articles, bad = parse_jsonl("\n".join(lines), "corpus-20250101.jsonl")
-    assert [(a.id, a.headline, a.paragraphs, a.date, a.kind) for a in articles] == [
-        ("a1", "标题一", ("第一段没有句号", "  第二段  "), "2025-01-02", "news"),
-        ("corpus-20250101.jsonl#4", "标题二", ("甲段。", "乙段。"), "2025-01-01", "commentary"),
-    ]
-    assert [(b.line, b.reason.split(" (")[0]) for b in bad] == [
-        (2, "not JSON"), (3, "no headline"), (5, "duplicate id 'a1'"), (6, "not a JSON object")]
-
-
 @pytest.mark.parametrize("headline", ["文化节开幕", "记者节座谈会举行", "图书馆延时开放", "通讯员培训班结业"])
 def test_headlines_that_begin_with_a_role_word_are_not_bylines(headline):
     item, = parse_page(f"{headline}\n\n■记者 张三\n\n本报讯 昨天，活动举行。\n", "page.txt")
@@ -192,7 +173,8 @@ def test_bylines_with_colons_and_glued_names():
 
 
 def test_news_lines_starting_with_today_are_not_weather():
-    page = "防汛工作部署会召开\n\n今天上午，市领导调研防风防汛工作，要求各地做好准备。\n\n明天白天阴有小雨，最高气温12℃。\n"
+    page = ("防汛工作部署会召开\n\n今天上午，市领导调研防风防汛工作，要求各地做好准备。\n\n"
+            "明天白天阴有小雨，最高气温12℃。\n")
     news, weather = parse_page(page, "page.txt")
     assert news.paragraphs == ("今天上午，市领导调研防风防汛工作，要求各地做好准备。",)
     assert weather.paragraphs == ("明天白天阴有小雨，最高气温12℃。",)

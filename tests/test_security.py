@@ -7,8 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from retrieval.ingesting import ingest
-from retrieval.searching import load_searcher
+from retrieval.library import Library
 from retrieval.store import Store
 
 from .conftest import ROOT
@@ -37,13 +36,13 @@ def test_hostile_text_is_stored_and_searched_as_data(tmp_path: Path):
     rows = [{"id": HOSTILE, "headline": HOSTILE, "paragraphs": [HOSTILE + "平湖新闻。"]},
             {"headline": "嘉兴天气", "text": "今天多云。"}, {"headline": "乍浦文化节", "text": "昨天开幕。"}]
     corpus.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
-    ingest([corpus], tmp_path / "n.db")
-    store = Store(tmp_path / "n.db")
-    store.log_questions([{"asked_at": "t", "user_hash": HOSTILE, "text": HOSTILE, "answered": 0,
-                          "top_article": HOSTILE}])
-    store.close()
+    library = Library(tmp_path, tmp_path / "n.db")
+    _, searcher = library.refresh(paths=[corpus])
+    with Store(tmp_path / "n.db") as store:
+        store.log_questions([{"asked_at": "t", "user_hash": HOSTILE, "text": HOSTILE, "answered": 0,
+                              "top_article": HOSTILE}])
     with sqlite3.connect(tmp_path / "n.db") as conn:
         assert conn.execute("SELECT id, headline FROM articles WHERE position = 0").fetchall() == [(HOSTILE, HOSTILE)]
         assert conn.execute("SELECT text FROM questions").fetchall() == [(HOSTILE,)]
-    hit, = load_searcher(tmp_path / "n.db").search(HOSTILE + "平湖", k=1)
+    hit, = searcher.search(HOSTILE + "平湖", k=1)
     assert hit.paragraph.headline == HOSTILE

@@ -26,7 +26,7 @@ def test_settings_read_environment_and_env_file(tmp_path: Path, monkeypatch):
 
 def test_non_integer_admin_id_names_the_setting(monkeypatch):
     monkeypatch.setenv("NEWSBOT_ADMIN_IDS", "12,alice")
-    with pytest.raises(SettingsError, match="NEWSBOT_ADMIN_IDS: .*'alice' is not an integer user id"):
+    with pytest.raises(SettingsError, match=r"NEWSBOT_ADMIN_IDS: .*'alice' is not an integer user id"):
         load_settings(_env_file=None)
 
 

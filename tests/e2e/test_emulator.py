@@ -17,8 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..botkit import telegram_html_problems
-from ..conftest import SEED
+from testkit.botkit import telegram_html_problems
+
+from ..conftest import SEED, need_in_ci
 
 pytestmark = pytest.mark.e2e
 
@@ -31,11 +32,7 @@ NEW_PAGE = ("独山港镇新建五座口袋公园\n\n■本报记者 赵丽\n\n"
 
 def _need(tool: str) -> str:
     path = shutil.which(tool)
-    if path is None:
-        message = f"{tool} is needed for the end-to-end tests"
-        if os.environ.get("CI"):
-            pytest.fail(message + " and CI must run them")
-        pytest.skip(message)
+    need_in_ci(f"{tool}, which the end-to-end tests need,", path is not None)
     return path
 
 

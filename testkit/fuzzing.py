@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from bot import formatting
 from retrieval.answering import answer
 from retrieval.searching import Searcher
+from retrieval.understanding import understand
 
 from .botkit import telegram_html_problems
 
@@ -41,8 +42,8 @@ def questions() -> st.SearchStrategy[str]:
 def reply_problems(searcher: Searcher, text: str) -> list[str]:
     """Why the reply to ``text`` would be wrong: an exception, or text Telegram would reject."""
     try:
-        result = answer(searcher, text)
-        reply = formatting.render(result, html=True, latest=searcher.latest(3))
+        result = answer(searcher, understand(text))
+        reply = formatting.render(result, html=True, latest=searcher.facts.latest[:3])
         more = formatting.render_hits(result.more[:3], html=True) if result.more else ""
     except Exception as error:  # noqa: BLE001 - the fuzzer reports every failure, whatever its type
         return [f"{type(error).__name__}: {error}"]

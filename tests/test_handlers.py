@@ -7,11 +7,17 @@ import logging
 import pytest
 
 from bot import formatting
+from testkit.botkit import (
+    BOT_USER,
+    callback_update,
+    message_update,
+    telegram_html_problems,
+)
 
-from .botkit import BOT_USER, callback_update, message_update, telegram_html_problems
 from .conftest import ADMIN, RESIDENT, TOKEN
 
-NEW_PAGE = "独山港镇新建五座口袋公园\n\n■本报记者 赵丽\n\n本报讯 今年以来，独山港镇利用边角地新建口袋公园五座，居民出门即可休闲健身。\n"
+NEW_PAGE = ("独山港镇新建五座口袋公园\n\n■本报记者 赵丽\n\n"
+            "本报讯 今年以来，独山港镇利用边角地新建口袋公园五座，居民出门即可休闲健身。\n")
 
 
 @pytest.fixture
@@ -91,7 +97,7 @@ async def test_admin_reload_reports_and_serves_the_new_page_by_extending_the_ind
         raise AssertionError("rebuilt the whole index for an added page")
 
     assert only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT))).startswith(formatting.NO_ANSWER)
-    monkeypatch.setattr("bot.corpus.load_searcher", no_rebuild)
+    monkeypatch.setattr("retrieval.library.build", no_rebuild)
     (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
     report = only_reply(await bot.send(message_update("/reload", ADMIN, "group")))
     assert report.startswith("文件：新增 1，更新 0，未变 1，移除 0，失败 0\n文章 8 篇，段落 33 段")
@@ -107,19 +113,19 @@ async def test_failed_reload_keeps_the_old_corpus_and_says_why(bot, db_path, mon
     def broken(*args, **kwargs):
         raise StoreError("cannot open database: disk I/O error")
 
-    monkeypatch.setattr("bot.corpus.ingest", broken)
+    monkeypatch.setattr("retrieval.library.ingest", broken)
     text = only_reply(await bot.send(message_update("/reload", ADMIN)))
     assert text == formatting.RELOAD_FAILED + "cannot open database: disk I/O error"
     assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
 
 
 async def test_second_reload_while_one_runs_is_refused(bot):
-    corpus = bot.bot_data["corpus"]
-    corpus._reload_lock.acquire()  # as a running reload holds it
+    service = bot.bot_data.service
+    service._reload_lock.acquire()  # as a running reload holds it
     try:
         assert only_reply(await bot.send(message_update("/reload", ADMIN))) == formatting.RELOAD_BUSY
     finally:
-        corpus._reload_lock.release()
+        service._reload_lock.release()
 
 
 async def test_stats_show_corpus_questions_and_unanswered(bot):
@@ -185,7 +191,7 @@ async def test_unexpected_error_is_logged_with_traceback_and_the_user_told_polit
     def boom(*args, **kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(bot.bot_data["corpus"], "ask", boom)
+    monkeypatch.setattr(bot.bot_data.service, "ask", boom)
     with caplog.at_level(logging.ERROR):
         text = only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT)))
     assert text == formatting.ERROR
@@ -202,17 +208,17 @@ async def test_residents_are_answered_from_the_old_corpus_while_a_reload_runs(bo
     import asyncio
     import threading
 
-    from bot import corpus as corpus_module
+    from retrieval import library as library_module
 
     started, release = threading.Event(), threading.Event()
-    real_ingest = corpus_module.ingest
+    real_ingest = library_module.ingest
 
     def slow_ingest(*args, **kwargs):
         started.set()
         release.wait(10)
         return real_ingest(*args, **kwargs)
 
-    monkeypatch.setattr("bot.corpus.ingest", slow_ingest)
+    monkeypatch.setattr("retrieval.library.ingest", slow_ingest)
     (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
     reload = asyncio.create_task(bot.send(message_update("/reload", ADMIN)))
     assert await asyncio.to_thread(started.wait, 10)
@@ -244,8 +250,8 @@ async def test_a_429_is_waited_out_for_its_retry_after_and_the_reply_still_arriv
     import time
 
     from bot.app import rate_limiter
+    from testkit.botkit import RecordingRequest
 
-    from .botkit import RecordingRequest
     from .conftest import running_app
 
     request = RecordingRequest()
@@ -264,8 +270,8 @@ async def test_bad_files_in_the_data_dir_are_reported_by_reload_and_nothing_is_l
     (data_dir / "blob.txt").write_bytes(b"\x00\x01\x02binary")
     (data_dir / "garbage.txt").write_bytes(b"\xff\xfe\xfa\xff\x81 ")
     (data_dir / "copy-gb18030.txt").write_bytes(seed_text.encode("gb18030"))
-    (data_dir / "lines.jsonl").write_text('{"headline": "好标题", "text": "新埭镇开展消防演练。"}\nnot json\n{"text": "x"}\n',
-                                          encoding="utf-8")
+    lines = '{"headline": "好标题", "text": "新埭镇开展消防演练。"}\nnot json\n{"text": "x"}\n'
+    (data_dir / "lines.jsonl").write_text(lines, encoding="utf-8")
     report = only_reply(await bot.send(message_update("/reload", ADMIN)))
     assert report.splitlines() == [
         "文件：新增 2，更新 0，未变 1，移除 0，失败 3",
@@ -308,7 +314,7 @@ async def test_reload_while_another_process_holds_the_database_fails_politely(bo
 
     from retrieval import store as store_module
 
-    monkeypatch.setattr(store_module.Store.__init__, "__defaults__", (False, 0.2))  # don't wait 30 s here
+    monkeypatch.setattr(store_module, "WAIT", 0.2)  # don't wait 30 s here
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another ingest, say `newsbot ingest` in a shell
     try:
@@ -316,13 +322,14 @@ async def test_reload_while_another_process_holds_the_database_fails_politely(bo
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert text.startswith(formatting.RELOAD_FAILED + "cannot ingest into")
+    assert text.startswith(formatting.RELOAD_FAILED + "cannot use database")
     assert "database is locked" in text
     assert only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT))).startswith("<b>时空廉书寄初心")
 
 
 async def test_bot_starts_on_an_empty_data_dir_and_serves_the_first_uploaded_page(tmp_path):
-    from .botkit import RecordingRequest
+    from testkit.botkit import RecordingRequest
+
     from .conftest import running_app
 
     empty = tmp_path / "empty"
@@ -339,9 +346,10 @@ async def test_bot_starts_on_an_empty_data_dir_and_serves_the_first_uploaded_pag
 
 
 async def test_reload_serves_what_a_shell_ingest_added_to_the_store_meanwhile(bot, data_dir, db_path):
-    from retrieval.ingesting import ingest
+    from retrieval.library import Library
 
     (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
-    ingest([data_dir], db_path)  # `newsbot ingest` run by hand while the bot serves
+    Library(data_dir, db_path).refresh()  # `newsbot ingest` run by hand while the bot serves
     assert only_reply(await bot.send(message_update("/reload", ADMIN))).startswith("文件：新增 0，更新 0，未变 2")
-    assert only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT))).startswith("<b>独山港镇新建五座口袋公园")
+    reply = only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT)))
+    assert reply.startswith("<b>独山港镇新建五座口袋公园")

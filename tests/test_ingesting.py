@@ -9,36 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from retrieval import ingesting
 from retrieval.errors import BadInput
-from retrieval.ingesting import decode, ingest
+from retrieval.ingesting import decode, ingest, read_file
 
-from .conftest import dump
-
-SEED_HEADLINES = ["市委常委会召开扩大会议", "地企携手聚力 资本产业深融", "“职教出海” 彰显平湖担当",
-                  "时空廉书寄初心 结对帮带续薪火", "我市打造青年人才“引育留”新生态",
-                  "嘉兴市交通学校(嘉兴交通技工学校)", "天气预报"]
-
-
-def headlines(db: Path, source: str | None = None) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        where = "WHERE source = ?" if source else ""
-        return [r[0] for r in conn.execute(f"SELECT headline FROM articles {where} ORDER BY position",
-                                           [source] if source else [])]
-
-
-def test_schema_has_the_documented_tables_and_columns(data_dir, db_path):
-    ingest([data_dir], db_path)
-    with sqlite3.connect(db_path) as conn:
-        columns = {t: {r[1] for r in conn.execute(f"PRAGMA table_info({t})")}
-                   for t in ("sources", "articles", "paragraphs")}
-    assert {"path", "sha256", "size", "status", "error", "ingested_at"} <= columns["sources"]
-    assert {"id", "source", "kind", "headline", "subheadline", "byline", "page", "section", "date",
-            "position"} <= columns["articles"]
-    assert {"id", "article_id", "position", "text"} <= columns["paragraphs"]
+from .conftest import SEED_HEADLINES, dump, headlines
 
 
 def test_first_ingest_stores_the_seed(data_dir, db_path):
@@ -48,16 +24,16 @@ def test_first_ingest_stores_the_seed(data_dir, db_path):
     assert dump(db_path)["sources"][0][3:] == ("ok", "", "utf-8")
 
 
-def test_reingesting_the_same_files_changes_nothing_and_segments_nothing(data_dir, db_path, monkeypatch):
+def test_reingesting_the_same_files_changes_nothing_and_tokenizes_nothing(data_dir, db_path, monkeypatch):
     ingest([data_dir], db_path)
     before = dump(db_path)
 
     def must_not_run(*args, **kwargs):
-        raise AssertionError("an unchanged file was parsed or segmented again")
+        raise AssertionError("an unchanged file was parsed or tokenized again")
 
-    monkeypatch.setattr(ingesting, "parse_file", must_not_run)
+    monkeypatch.setattr(ingesting, "read_file", must_not_run)
     report = ingest([data_dir], db_path, tokenize=must_not_run)
-    assert (report.count("unchanged"), report.segmented) == (1, 0)
+    assert (report.count("unchanged"), report.tokenized) == (1, 0)
     assert dump(db_path) == before
 
 
@@ -84,13 +60,13 @@ def test_changed_file_replaces_only_its_own_articles_and_reuses_cached_tokens(da
     ingest([data_dir], db_path)
     seed = data_dir / "000_e4a181130212ea15.txt"
     seed.write_text(seed_text.split("地企携手聚力")[0], encoding="utf-8")  # keep only the first article
-    segmented: list[str] = []
-    report = ingest([data_dir], db_path, tokenize=lambda text: segmented.append(text) or text.split())
+    tokenized: list[str] = []
+    report = ingest([data_dir], db_path, tokenize=lambda text: tokenized.append(text) or text.split())
     assert (report.count("changed"), report.count("unchanged")) == (1, 1)
     assert headlines(db_path, seed.name) == ["市委常委会召开扩大会议"]
     assert headlines(db_path, "other.txt") == ["乍浦镇举办渔民文化节"]
-    # The last paragraph of the first article now ends the file; the rest were segmented before.
-    assert segmented == []
+    # The last paragraph of the first article now ends the file; the rest were tokenized before.
+    assert tokenized == []
 
 
 def test_removed_file_takes_its_articles_with_it(data_dir, db_path):
@@ -148,7 +124,7 @@ def test_a_failure_in_the_middle_of_a_run_leaves_the_database_as_it_was(data_dir
     (data_dir / "000_e4a181130212ea15.txt").write_text("改了\n\n本报讯 改动。\n", encoding="utf-8")
 
     def explode(text: str) -> list[str]:
-        raise RuntimeError("segmenter crashed")
+        raise RuntimeError("tokenizer crashed")
 
     with pytest.raises(RuntimeError):
         ingest([data_dir], db_path, tokenize=explode)
@@ -168,30 +144,6 @@ def test_decode_rejects_control_character_soup():
         decode(bytes(range(1, 32)) * 10)
 
 
-def test_cli_ingest_reports_bad_files_by_name_and_decodes_the_gb18030_copy(data_dir, db_path, seed_text):
-    (data_dir / "seed-gb18030.txt").write_bytes(seed_text.encode("gb18030"))
-    (data_dir / "empty.txt").write_bytes(b"")
-    (data_dir / "binary.txt").write_bytes(bytes(range(256)))
-    result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(db_path)])
-    assert result.exit_code == 0, result.output
-    assert "files: 2 new, 0 changed, 0 unchanged, 0 removed, 2 failed" in result.output
-    assert "failed: empty.txt: empty file" in result.output
-    assert "failed: binary.txt: binary file (NUL bytes)" in result.output
-    assert "articles: 14, paragraphs: 64" in result.output
-    assert headlines(db_path, "seed-gb18030.txt") == SEED_HEADLINES
-
-    listing = CliRunner().invoke(main, ["articles", "--db", str(db_path)])
-    assert listing.exit_code == 0
-    assert "news      \t6\t-\t市委常委会召开扩大会议\t4" in listing.output.splitlines()
-
-
-def test_cli_ingest_fails_when_the_database_cannot_be_opened(data_dir, tmp_path):
-    (tmp_path / "a-folder.db").mkdir()
-    result = CliRunner().invoke(main, ["ingest", str(data_dir), "--db", str(tmp_path / "a-folder.db")])
-    assert result.exit_code != 0
-    assert "cannot open database" in result.output
-
-
 def test_a_new_parser_version_parses_unchanged_files_again(data_dir, db_path, monkeypatch):
     from retrieval import pages
 
@@ -199,13 +151,12 @@ def test_a_new_parser_version_parses_unchanged_files_again(data_dir, db_path, mo
     assert ingest([data_dir], db_path).count("unchanged") == 1
     monkeypatch.setattr(ingesting, "PARSER_VERSION", pages.PARSER_VERSION + "-next")
     report = ingest([data_dir], db_path)
-    assert (report.count("changed"), report.segmented) == (1, 0)  # parsed again, tokens still cached
+    assert (report.count("changed"), report.tokenized) == (1, 0)  # parsed again, tokens still cached
     assert headlines(db_path) == SEED_HEADLINES
 
 
-def test_a_database_from_before_the_parser_column_is_upgraded_in_place(data_dir, db_path):
-    ingest([data_dir], db_path)
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("ALTER TABLE sources DROP COLUMN parser")
-    report = ingest([data_dir], db_path)
-    assert report.count("changed") == 1 and headlines(db_path) == SEED_HEADLINES
+def test_read_file_is_the_one_check_of_a_file():
+    read = read_file("p.txt", "标题\n\n本报讯 内容。".encode("gb18030"))
+    assert (read.encoding, [a.headline for a in read.articles], read.bad_lines) == ("gb18030", ["标题"], ())
+    with pytest.raises(BadInput, match="no articles found"):
+        read_file("x.jsonl", b'{"text": "no headline"}\n')

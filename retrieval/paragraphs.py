@@ -1,0 +1,103 @@
+"""Where a searcher's paragraphs come from: held in memory, or read from the store when a hit needs them.
+
+Both answer the same three questions: which documents may answer (adverts are indexed, never
+shown), the paragraphs of some documents, and what the corpus holds (``CorpusFacts``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+import numpy as np
+
+from .errors import StoreError
+from .indexing import Rows, text_check
+from .models import CorpusFacts, Paragraph
+from .store import Store
+
+NEWEST = 20  # headlines kept for "latest news" replies
+T = TypeVar("T")
+
+
+class ParagraphSource(Protocol):
+    """The paragraphs behind an index's documents, by document number."""
+
+    answerable: np.ndarray
+
+    def __len__(self) -> int: ...
+
+    def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]: ...
+
+    def facts(self) -> CorpusFacts: ...
+
+
+class MemoryParagraphs:
+    """Paragraphs held in memory: for corpora built in a test, an evaluation or a benchmark."""
+
+    def __init__(self, paragraphs: Iterable[Paragraph]) -> None:
+        self.items = tuple(paragraphs)
+        self.answerable = np.array([p.kind != "advert" for p in self.items], dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
+        return {doc: self.items[doc] for doc in docs}
+
+    def facts(self) -> CorpusFacts:
+        seen: dict[str, tuple[str, str | None]] = {}
+        for p in self.items:
+            if p.kind in ("news", "commentary") and p.article_id not in seen:
+                seen[p.article_id] = (p.headline, p.date)
+        # Paragraphs come oldest first; newest date first, then page order.
+        ordered = sorted(enumerate(seen.values()), key=lambda pair: (pair[1][1] or "", -pair[0]), reverse=True)
+        return CorpusFacts(frozenset(p.kind for p in self.items), len({p.article_id for p in self.items}),
+                           tuple(item for _, item in ordered[:NEWEST]))
+
+
+class StoredParagraphs:
+    """The paragraphs of an index's rows, read from the store only when a question needs them.
+
+    A million paragraphs' text stays on disk; per document only its Rows entry is held.
+    """
+
+    def __init__(self, db_path: str | Path, rows: Rows) -> None:
+        self.db_path, self.rows = str(db_path), rows
+        self.answerable = rows.answerable
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
+        """The paragraphs of these documents that the store still holds with the same text."""
+        ids = self.rows.ids
+        stored = self._reading(lambda store: store.paragraphs_by_id([int(ids[doc]) for doc in docs]))
+        found = {}
+        for doc in docs:
+            row = stored.get(int(ids[doc]))
+            # Between a reload's ingest and the new index serving, a replaced file's paragraphs are
+            # gone, or their row id holds another text: such a hit is dropped, never shown wrong.
+            if row is not None and text_check(row[1]) == self.rows.checks[doc]:
+                found[doc] = row[0]
+        return found
+
+    def facts(self) -> CorpusFacts:
+        return self._reading(lambda store: store.facts(NEWEST))
+
+    def _reading(self, read: Callable[[Store], T]) -> T:
+        """``read`` on the one shared connection, which the searching threads use in turn."""
+        with self._lock:
+            if self._store is None:
+                if not Path(self.db_path).exists():  # Store() would create an empty one and find nothing
+                    raise StoreError(f"the database {self.db_path} is gone")
+                self._store = Store(self.db_path, shared=True)
+            try:
+                return read(self._store)
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot read {self.db_path}: {error}") from error

@@ -1,0 +1,114 @@
+"""The BM25 index: scores equal rank_bm25's, on the seed, on thousands of real paragraphs, across segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval import indexing
+from retrieval.indexing import BM25Index, Rows, build, extend, lookup
+from retrieval.library import Library
+from retrieval.tokenizing import tokenize
+from retrieval.understanding import understand
+from testkit.questions import OFF_TOPIC, RESIDENT_QUESTIONS
+
+
+def test_index_scores_equal_rank_bm25_on_the_seed(seed_library, searcher):
+    _, documents = seed_library.in_memory()
+    reference = BM25Okapi(documents, k1=searcher.index.k1, b=searcher.index.b)
+    for question in [q for q, _ in RESIDENT_QUESTIONS] + OFF_TOPIC:
+        query = understand(question).tokens
+        assert np.allclose(searcher.index.scores(query), reference.get_scores(query), atol=1e-6, rtol=0)
+
+
+@pytest.mark.slow
+def test_index_scores_equal_rank_bm25_on_a_real_corpus_of_thousands_of_paragraphs(cmrc_path, tmp_path):
+    from benchmarks.cmrc_task import build_task, write_jsonl
+
+    articles, questions = build_task(cmrc_path)
+    write_jsonl(articles, tmp_path / "cmrc.jsonl")
+    library = Library(tmp_path, tmp_path / "cmrc.db")
+    library.refresh(paths=[tmp_path / "cmrc.jsonl"])
+    paragraphs, documents = library.in_memory()
+    assert len(paragraphs) >= 1000
+    index = BM25Index(documents, k1=0.9, b=0.3)
+    reference = BM25Okapi(documents, k1=0.9, b=0.3)
+    for question in questions[:200]:
+        query = tokenize(question["question"])
+        assert np.abs(index.scores(query) - reference.get_scores(query)).max() < 1e-6
+
+
+def test_index_handles_terms_in_most_documents_like_rank_bm25():
+    # A one-page corpus puts terms in half or more of the documents: rank_bm25 floors their idf.
+    documents = [["平湖", "新闻"], ["平湖", "天气"], ["平湖", "新闻"], ["嘉兴"]]
+    index, reference = BM25Index(documents), BM25Okapi(documents)
+    for query in (["平湖"], ["新闻"], ["平湖", "平湖", "嘉兴"], ["无此词"]):
+        assert np.allclose(index.scores(query), reference.get_scores(query), atol=1e-9)
+
+
+def test_an_extended_index_scores_like_one_built_from_all_documents_and_like_rank_bm25(seed_library):
+    _, documents = seed_library.in_memory()
+    base, added = documents[:20], [*documents[20:], ["全新", "词语", "平湖"], ["平湖", "平湖"]]
+    extended = BM25Index(base, k1=0.9, b=0.3).extended(added)
+    whole = BM25Index(base + added, k1=0.9, b=0.3)
+    reference = BM25Okapi(base + added, k1=0.9, b=0.3)
+    assert extended.size == whole.size == len(base) + len(added)
+    for question in [q for q, _ in RESIDENT_QUESTIONS] + ["全新词语", "平湖平湖"]:
+        query = [*tokenize(question), "全新", "平湖"]
+        assert np.allclose(extended.scores(query), whole.scores(query), atol=1e-9)
+        assert np.allclose(extended.scores(query), reference.get_scores(query), atol=1e-6)
+
+
+def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monkeypatch):
+    monkeypatch.setattr(indexing, "SEGMENT_SIZE", 700)  # several segments, and extensions merging them
+    monkeypatch.setattr(indexing, "BLOCK", 16)
+    rng = np.random.default_rng(7)
+    words = [f"词{i}" for i in range(60)]
+    frequencies = np.arange(60, 0, -1) / np.arange(60, 0, -1).sum()
+    documents = [list(rng.choice(words, size=int(rng.integers(0, 25)), p=frequencies)) for _ in range(3000)]
+    index = BM25Index(documents[:2000], k1=0.9, b=0.3).extended(documents[2000:2400]).extended(documents[2400:])
+    reference = BM25Okapi(documents, k1=0.9, b=0.3)
+    answerable = rng.random(3000) > 0.1
+    assert len(index.segments) > 2
+    for query in (["词0"], ["词1", "词1", "词30"], ["词59", "词58"], ["词0", "词5", "词7", "词44"]):
+        scores = reference.get_scores(query)
+        expected = [int(d) for d in np.lexsort((np.arange(3000), -scores)) if answerable[d] and scores[d]][:10]
+        top = index.top(query, 10, exclude=np.flatnonzero(~answerable))
+        assert [doc for doc, _ in top] == expected
+        assert np.allclose([score for _, score in top], scores[expected], atol=1e-9)
+
+
+def test_an_index_of_documents_without_tokens_scores_zero_and_finds_nothing():
+    index = BM25Index([[], []]).extended([[]])
+    assert index.size == 3 and index.scores(["平湖"]).tolist() == [0.0, 0.0, 0.0]
+    assert index.top(["平湖"], 2) == [] and index.term_idf("平湖") > 0
+
+
+def test_build_and_extend_pair_each_document_with_its_stored_row():
+    key = "ab" * 20
+    rows = [(11, key, "news", "平湖 新闻", "标题"), (12, key, "advert", "招生 热线", "广告")]
+    index, built = build(rows, k1=0.9, b=0.3)
+    assert built.ids.tolist() == [11, 12] and built.answerable.tolist() == [True, False]
+    assert built.checks.tolist() == [int(key[:16], 16)] * 2
+    more, grown = extend(index, built, [(15, key, "news", "嘉兴", "")])
+    assert (more.size, grown.ids.tolist(), built.ids.tolist()) == (3, [11, 12, 15], [11, 12])
+    assert index.size == 2  # the index extended is left as it was
+    # Titles count HEAD_WEIGHT times: document 0 is 平湖 新闻 标题 标题.
+    assert more.segments[0].lengths.tolist() == [2 + indexing.HEAD_WEIGHT, 2 + indexing.HEAD_WEIGHT, 1]
+
+
+def test_a_row_without_tokens_cannot_be_indexed():
+    with pytest.raises(ValueError, match="not tokenized"):
+        build([(1, "ab" * 20, "news", None, "标题")], k1=0.9, b=0.3)
+
+
+def test_rows_of_different_lengths_are_refused():
+    with pytest.raises(ValueError, match="differ in length"):
+        Rows(np.array([1]), np.array([], dtype=np.uint64), np.array([True]))
+
+
+def test_lookup_finds_keys_in_a_sorted_array_and_nothing_in_an_empty_one():
+    found, rows = lookup(np.array([3, 7, 9], dtype=np.uint64), np.array([7, 8, 9, 1], dtype=np.uint64))
+    assert found.tolist() == [True, False, True, False] and rows[found].tolist() == [1, 2]
+    assert lookup(np.array([], dtype=np.uint64), np.array([5], dtype=np.uint64))[0].tolist() == [False]
