@@ -116,3 +116,16 @@ def test_cli_ingest_of_nothing_but_bad_files_reports_them_and_says_there_is_noth
     result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "n.db")])
     assert result.exit_code == 0 and "failed: empty.txt: empty file" in result.output
     assert "nothing to search" in result.output
+
+
+def test_ask_answers_a_message_built_to_make_a_pattern_backtrack(data_dir, db_path):
+    """As a resident would send it; the child's timeout only guards the run against a hang."""
+    import subprocess
+    import sys
+
+    newsbot = Path(sys.executable).with_name("newsbot")
+    env = {"NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_DB_PATH": str(db_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([str(newsbot), "ask", "--json", "谢谢你好" * 28 + "吗x"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["question"].endswith("吗x")

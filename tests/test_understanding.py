@@ -37,3 +37,20 @@ def test_the_question_is_cut_into_words_once(monkeypatch):
     question = understand("明天天气怎么样")
     assert calls == ["明天天气怎么样"] and question.words == (("明天",), ("天气",))
     assert question.tokens == tuple(tokenize("明天天气怎么样"))
+
+
+def test_greetings_run_together_are_greetings_and_anything_after_them_is_a_question():
+    assert classify("谢谢你好！") is Status.GREETING and classify("好的好的") is Status.GREETING
+    assert classify("谢谢你好吗") is None and classify("你好，请问今天天气怎么样") is None
+
+
+def test_a_message_built_to_make_greeting_patterns_backtrack_is_read_at_once():
+    # 谢谢你 + 好 or 谢谢 + 你好 at every step: a backtracking pattern needed minutes for this.
+    message = "谢谢你好" * 28 + "吗x"
+    assert classify(message) is None
+    assert understand(message).words  # searched like any question
+
+
+def test_only_the_start_of_a_very_long_message_is_read():
+    question = understand("顾亚萍是谁" + "平湖" * 5000)
+    assert len("".join(question.tokens)) < 2000 and question.text.startswith("顾亚萍是谁")
