@@ -31,31 +31,38 @@ _SHORT = 32
 
 _CJK = r"\u3400-\u9fff"
 _NAME = rf"[{_CJK}·•]{{2,6}}"
-_ROLE = r"(?:本报|见习|特约|首席)?(?:记者|通讯员|实习生|摄影|摄像|编辑|作者)|文\s*[/／]\s*图|图\s*[/／]\s*文|文|图"
+_ROLE = r"(?:本报|见习|特约|首席)?(?:记者|通讯员|实习生|摄影|摄像|编辑|作者)|文 ?[/／] ?图|图 ?[/／] ?文|文|图"
+# Every pattern below reads one line whose white space is already folded into single spaces
+# (``_fold``), so " ?" stands for any run. None of them nests quantifiers or lets two of them
+# take the same characters: each runs in time linear in the line (tests/test_patterns.py).
 # A role is set off from the names by a space or a colon: "记者 胡佳英", "文：李四". Without
 # that, "文化节开幕" or "记者节座谈会" would read as a role and a name.
-_ROLE_SEP = r"(?:\s+|\s*[:：]\s*)"
+_ROLE_SEP = r"(?: ?[:：] ?| )"
 # A byline is roles and names only: "■记者 胡佳英", "通讯员 曹金凤 查放", "■言成声", "文/图 李四".
+# Possessive (*+): "记者" is both a role and a name, and a line of twenty "记者 张三" that fails
+# at its end must not be tried both ways at every step.
 _BYLINE = re.compile(
-    rf"^(?:■\s*)?(?:(?:{_ROLE}){_ROLE_SEP})?{_NAME}(?:\s*[、,，\s]\s*(?:(?:{_ROLE}){_ROLE_SEP})?{_NAME})*\s*(?:摄)?$"
+    rf"^(?:■ ?)?(?:(?:{_ROLE}){_ROLE_SEP})?{_NAME}(?:(?: ?[、,，] ?| )(?:(?:{_ROLE}){_ROLE_SEP})?{_NAME})*+ ?(?:摄)?$"
 )
 _ROLE_START = re.compile(rf"^(?:■|(?:{_ROLE}){_ROLE_SEP}{_NAME})")
 # Page headers: "第6评论", "第C01版:今日平湖报", "第 3 版 要闻".
-_PAGE_HEADER = re.compile(r"^第\s*([A-Z]?\d{1,3})\s*(?:版)?\s*[:：]?\s*([^\s:：]{0,12})\s*$")
+_PAGE_HEADER = re.compile(r"^第 ?([A-Z]?\d{1,3}) ?(?:版)? ?[:：]? ?([^\s:：]{0,12}) ?$")
 # Pinyin section names under a header ("DIYI PINGLUN"), editorial credits.
-_PINYIN = re.compile(r"^[A-Z][A-Z ]{3,}(?=\s|$)")
-_CREDIT = re.compile(r"(?:栏目统筹|责任编辑|责编|美术编辑|美编|版式|校对|组版|值班编委|审读)\s*[:：]\s*\S+")
+_PINYIN = re.compile(r"^[A-Z][A-Z ]{3,}(?= |$)")
+_CREDIT = re.compile(r"(?:栏目统筹|责任编辑|责编|美术编辑|美编|版式|校对|组版|值班编委|审读) ?[:：] ?\S+")
 # "（下转第3版）" / "(上接第1版)": where a story jumps; not part of its text.
-_JUMP = re.compile(r"\s*[(（]\s*(?:下转|上接|转|接)第?\s*[A-Z]?\d+\s*版?\s*[)）]")
-_PHOTO_CREDIT = re.compile(rf"\s*[(（]?\s*(?:■\s*)?(?:(?:{_ROLE})\s*)?{_NAME}\s*摄\s*[)）]?\s*$")
+_JUMP = re.compile(r" ?[(（] ?(?:下转|上接|转|接)第? ?[A-Z]?\d+ ?版? ?[)）]")
+_PHOTO_CREDIT = re.compile(rf" ?[(（]? ?(?:■ ?)?(?:(?:{_ROLE}) ?)?{_NAME} ?摄 ?[)）]?$")
 # A forecast names the sky right after the day ("今天多云到晴", "明天白天阴有小雨"); a news line
 # that merely starts with 今天 ("今天上午，市领导调研防风工作") does not.
 _WEATHER = re.compile(r"^(?:今天|今日|今晚|今夜|明天|明日|后天)(?:白天|夜里|夜间|上午|下午|晚上|早晨)?"
                       r"[^，,。]{0,4}?(?:晴|多云|阴|雨|雪|雾|霾)")
-_CONTACT = re.compile(r"(?:地址|热线|电话|咨询|联系人|网址|微信|招生|报名)\s*[:：]|\d{3,4}-?\d{7,8}|\d{7,11}")
+_CONTACT = re.compile(r"(?:地址|热线|电话|咨询|联系人|网址|微信|招生|报名) ?[:：]|\d{3,4}-?\d{7,8}|\d{7,11}")
 _DATE_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 _DATELINE = re.compile(r"^(?:本报讯|本报\S{0,6}讯|据\S{1,12}(?:报道|消息)|新华社)")
 _KICKER = re.compile(r"^(?:一[场次个份条张群位堂座片串组种幅曲路抹段]|.*[:：—]$)")
+_BLOCK_BREAK = re.compile(r"\n[ \t\u3000]*\n")  # a blank line, white space allowed
+_PAUSE = re.compile(r"[,，;；]")
 _COMMENTARY_SECTION = re.compile(r"评论|时评|言论|观点|社论")
 
 
@@ -104,7 +111,7 @@ class _Draft:
 
     heads: list[list[str]] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[list[str]] = field(default_factory=list)  # each the pieces a column break cut it into
     page: tuple[str, str] | None = None
     start: float = 0.0  # where on the page it begins, to keep page order with weather and adverts
 
@@ -135,19 +142,25 @@ def _titles(heads: list[list[str]]) -> tuple[str, str, str]:
     return kicker, headline, subheadline
 
 
-def _opens_paragraph(line: str, following: list[tuple[int, str]]) -> bool:
+def _opens_paragraph(line: str, lines: list[tuple[int, str]], index: int) -> bool:
     """Whether a short line with a comma starts a paragraph that a column break cut short.
 
     "会议要求,要统筹抓好当前" is such a line; a headline with a comma is followed by
     a byline, a dateline or more head lines instead of running on into body text.
+    Only the next line that is not a page header is read.
     """
-    if not re.search(r"[,，;；]", line):
+    if not _PAUSE.search(line):
         return False
-    for _, after in following:
-        after = _strip_header(after)[0]
+    for position in range(index + 1, len(lines)):
+        after = _strip_header(lines[position][1])[0]
         if after:
             return not (_is_byline(_split_glued_byline(after)[0]) or _is_short(after) or _DATELINE.match(after))
     return False
+
+
+def _fold(line: str) -> str:
+    """A line with its white space (full-width spaces included) folded into single spaces."""
+    return " ".join(line.split())
 
 
 def _is_byline(line: str) -> bool:
@@ -158,8 +171,8 @@ def parse_page(text: str, source: str) -> list[Article]:
     """Split one page dump into articles, weather and adverts, in page order."""
     date = date_from_name(source)
     blocks = [
-        [line.strip().replace("\u3000", " ") for line in block.split("\n") if line.strip()]
-        for block in re.split(r"\n[ \t\u3000]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+        [folded for folded in map(_fold, block.split("\n")) if folded]
+        for block in _BLOCK_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
     ]
     drafts: list[_Draft] = []
     extras: list[tuple[float, str, str, list[str]]] = []  # (start, kind, headline, lines)
@@ -182,7 +195,8 @@ def parse_page(text: str, source: str) -> list[Article]:
     lines: list[tuple[int, str]] = []  # (block number, line) of everything that is not weather or advert
     for number, block in enumerate(blocks):
         weather = [line for line in block if _WEATHER.match(line)]
-        rest = [line for line in block if line not in weather]
+        forecast = set(weather)
+        rest = [line for line in block if line not in forecast]
         # Fractions keep these between the lines around them, in the order they stand in the block.
         if weather:
             start = len(lines) - 0.5 + block.index(weather[0]) / (2 * len(block))
@@ -209,11 +223,11 @@ def parse_page(text: str, source: str) -> list[Article]:
             close_head()
             current.bylines.append(line.lstrip("■ "))
             continue
-        if _is_short(line) and not _opens_paragraph(line, lines[index + 1:]):
-            continuing = current.paragraphs and not ends_sentence(current.paragraphs[-1]) and not pending_head
+        if _is_short(line) and not _opens_paragraph(line, lines, index):
+            continuing = current.paragraphs and not ends_sentence(current.paragraphs[-1][-1]) and not pending_head
             if continuing:
                 # The short tail of a sentence cut by a column break, never a headline.
-                current.paragraphs[-1] += line
+                current.paragraphs[-1].append(line)
                 continue
             if current.has_body:
                 start_article(index)
@@ -229,10 +243,10 @@ def parse_page(text: str, source: str) -> list[Article]:
         if credit and credit.start() > 0 and ends_sentence(line[: credit.start()]):
             current.bylines.append(credit.group(0).strip(" ()（）■"))
             line = line[: credit.start()].rstrip()
-        if current.paragraphs and not ends_sentence(current.paragraphs[-1]):
-            current.paragraphs[-1] += line
+        if current.paragraphs and not ends_sentence(current.paragraphs[-1][-1]):
+            current.paragraphs[-1].append(line)
         else:
-            current.paragraphs.append(line)
+            current.paragraphs.append([line])
     close_head()
     start_article(len(lines))
 
@@ -245,7 +259,7 @@ def parse_page(text: str, source: str) -> list[Article]:
         placed.append((draft.start, Article(
             id="", source=source, position=0, kind=_kind(draft, section), headline=headline,
             subheadline=subheadline, kicker=kicker, byline=" ".join(draft.bylines), page=number,
-            section=section, date=date, paragraphs=tuple(draft.paragraphs),
+            section=section, date=date, paragraphs=tuple("".join(pieces) for pieces in draft.paragraphs),
         )))
     for start, kind, headline, extra in extras:
         placed.append((start, Article(
@@ -262,7 +276,7 @@ def parse_page(text: str, source: str) -> list[Article]:
 
 def _kind(draft: _Draft, section: str) -> str:
     """News carries a dateline (本报讯) or a reporter's byline; commentary an author's name alone."""
-    if draft.paragraphs and _DATELINE.match(draft.paragraphs[0]):
+    if draft.paragraphs and _DATELINE.match(draft.paragraphs[0][0]):
         return "news"
     author_only = any(not _ROLE_START.match(byline) for byline in draft.bylines)
     return "commentary" if author_only or _COMMENTARY_SECTION.search(section) else "news"
