@@ -23,11 +23,11 @@ class EmptyCorpus(RetrievalError):
 
 @dataclass(frozen=True)
 class BadLine:
-    """One JSON Lines record that was skipped, with the reason."""
+    """One JSON Lines record (or one article of a file) that was skipped, with the reason."""
 
     source: str
-    line: int
+    line: int | None
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}"
+        return f"{self.source}:{self.line}: {self.reason}" if self.line else f"{self.source}: {self.reason}"

@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import tokenizing
@@ -28,9 +30,12 @@ from .pages import PARSER_VERSION, parse_page
 from .store import Store, text_key, titles
 
 SUFFIXES = (".txt", ".jsonl")
+_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2})")  # what path_text escapes
 # Texts to tokenize before worker processes pay for their start-up (about a second each).
 PARALLEL_FROM = 5_000
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,13 +100,35 @@ def read_file(name: str, data: bytes) -> ReadFile:
     The one check of a file: ingest and the bot's uploads both use it.
     """
     text, encoding = decode(data)
-    if name.lower().endswith(".jsonl"):
-        articles, bad_lines = parse_jsonl(text, name)
-    else:
-        articles, bad_lines = parse_page(text, name), []
+    try:
+        if name.lower().endswith(".jsonl"):
+            articles, bad_lines = parse_jsonl(text, name)
+        else:
+            articles, bad_lines = parse_page(text, name), []
+    except Exception as error:  # one file's fault never stops the run; the log keeps its traceback
+        log.warning("cannot parse %s", name, exc_info=True)
+        raise BadInput(f"cannot parse ({type(error).__name__}: {error})") from error
     if not articles:
         raise BadInput("no articles found" + (f" ({len(bad_lines)} bad lines)" if bad_lines else ""))
     return ReadFile(tuple(articles), tuple(bad_lines), encoding)
+
+
+def path_text(path: str | Path) -> str:
+    """A file's path as text SQLite can store and a person can read, losslessly: bytes that are not
+    UTF-8 (names from a zip made on Windows) become ``\\xNN``, and a backslash ``\\\\``.
+
+    >>> path_text(os.fsdecode(b"/data/\\xd5\\xfe.txt")), path_text("/data/页.txt")
+    ('/data/\\\\xd5\\\\xfe.txt', '/data/页.txt')
+    >>> path_from_text(path_text(os.fsdecode(b"a\\\\b\\xff"))) == Path(os.fsdecode(b"a\\\\b\\xff"))
+    True
+    """
+    return "".join("\\\\" if char == "\\" else f"\\x{ord(char) - 0xDC00:02x}" if "\udc80" <= char <= "\udcff"
+                   else char for char in os.fspath(path))
+
+
+def path_from_text(text: str) -> Path:
+    """The path ``path_text`` wrote as ``text``."""
+    return Path(_ESCAPE.sub(lambda m: "\\" if m.group(1) == "\\" else chr(0xDC00 + int(m.group(1)[1:], 16)), text))
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Path], list[FileReport]]:
@@ -118,11 +145,11 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[
                 relative = found.relative_to(root)
                 if found.is_file() and found.suffix.lower() in SUFFIXES and not any(
                         part.startswith(".") for part in relative.parts):
-                    files.append((found, relative.as_posix()))
+                    files.append((found, path_text(relative.as_posix())))
         elif path.is_file():
-            files.append((path.resolve(), path.name))
+            files.append((path.resolve(), path_text(path.name)))
         else:
-            missing.append(FileReport(str(given), "failed", "not found"))
+            missing.append(FileReport(path_text(given), "failed", "not found"))
     return files, roots, missing
 
 
@@ -145,7 +172,7 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
         with store.transaction():
             known = store.sources()  # inside: another ingest may have committed since we opened
             for done, (path, name) in enumerate(files, start=1):
-                key = str(path)
+                key = path_text(path)
                 seen.add(key)
                 report, texts = _ingest_file(store, path, name, known.get(key))
                 reports.append(report)
@@ -153,7 +180,8 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
                 if progress:
                     progress(done, len(files))
             for key, row in known.items():
-                if key not in seen and any(Path(key).is_relative_to(root) for root in roots) and not Path(key).exists():
+                path = path_from_text(key)
+                if key not in seen and any(path.is_relative_to(root) for root in roots) and not path.exists():
                     store.remove_source(key)
                     reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
             tokenized = _tokenize_new(store, new_texts, version, tokenize)
@@ -166,6 +194,7 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
 
 def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tuple[FileReport, list[str]]:
     """Store one file's articles; returns its report and the texts it added."""
+    key = path_text(path)
     try:
         stat = path.stat()
         current = bool(known) and known["status"] == "ok" and known.get("parser") == PARSER_VERSION
@@ -174,31 +203,51 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
             return FileReport(name, "unchanged", encoding=known["encoding"], articles=known["articles"] or 0), []
         data = path.read_bytes()
     except OSError as error:
-        store.mark_failed(str(path), name, f"cannot read: {error.strerror or error}")
+        store.mark_failed(key, name, f"cannot read: {error.strerror or error}")
         return FileReport(name, "failed", f"cannot read: {error.strerror or error}"), []
     sha256 = hashlib.sha256(data).hexdigest()
     mtime_ns = _settled_mtime(stat)
     if current and known["sha256"] == sha256:
         if known.get("mtime_ns") != mtime_ns:
-            store.set_source_mtime(str(path), mtime_ns)
+            store.set_source_mtime(key, mtime_ns)
         return FileReport(name, "unchanged", encoding=known["encoding"], articles=known["articles"] or 0), []
     try:
         read = read_file(name, data)
-        clashes = {aid: owner for aid, owner in store.article_owners([a.id for a in read.articles]).items()
-                   if owner != str(path)}
-        if clashes:
-            first = next(iter(clashes))
-            raise BadInput(f"article id {first!r} is already used by {Path(clashes[first]).name}")
+        articles, skipped = _unique_ids(store, key, name, read.articles)
+        if not articles:
+            raise BadInput(f"no articles left: {skipped[0].reason}")
     except BadInput as error:
-        store.mark_failed(str(path), name, str(error))
+        store.mark_failed(key, name, str(error))
         return FileReport(name, "failed", str(error)), []
     status = "changed" if known and known["sha256"] else "new"
-    count, _ = store.replace_source(str(path), name, sha256, PARSER_VERSION, len(data), mtime_ns, read.encoding,
-                                    read.articles)
-    texts = [text for article in read.articles
+    count, _ = store.replace_source(key, name, sha256, PARSER_VERSION, len(data), mtime_ns, read.encoding, articles)
+    texts = [text for article in articles
              for text in (titles(article.headline, article.subheadline, article.kicker), *article.paragraphs)]
-    return FileReport(name, status, encoding=read.encoding, articles=count, bad_lines=read.bad_lines,
-                      source_path=str(path)), texts
+    return FileReport(name, status, encoding=read.encoding, articles=count, bad_lines=read.bad_lines + skipped,
+                      source_path=key), texts
+
+
+def _unique_ids(store: Store, key: str, name: str, articles: Sequence[Article]
+                ) -> tuple[list[Article], tuple[BadLine, ...]]:
+    """The articles with ids no other file uses: ids are unique per file, not per name.
+
+    Ids made from the file's name (``page.txt#3``) that another file of that name already holds
+    (the same name in two folders) take a tag of this file's path (``page.txt@1f2e3d#3``); an id a
+    JSON line gave itself that another file holds is skipped and reported.
+    """
+    if not _taken(store, key, [a.id for a in articles]):
+        return list(articles), ()
+    made, tagged = f"{name}#", f"{name}@{hashlib.sha1(key.encode()).hexdigest()[:6]}#"
+    renamed = [replace(a, id=tagged + a.id.removeprefix(made)) if a.id.startswith(made) else a for a in articles]
+    taken = _taken(store, key, [a.id for a in renamed])
+    skipped = tuple(BadLine(name, None, f"article id {a.id!r} is already used by {taken[a.id]}: skipped")
+                    for a in renamed if a.id in taken)
+    return [a for a in renamed if a.id not in taken], skipped
+
+
+def _taken(store: Store, key: str, ids: list[str]) -> dict[str, str]:
+    """Which of these ids another file holds, and that file's name."""
+    return {aid: owner.rsplit("/", 1)[-1] for aid, owner in store.article_owners(ids).items() if owner != key}
 
 
 def _settled_mtime(stat: os.stat_result) -> int | None:

@@ -8,10 +8,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .errors import BadLine
 from .models import KINDS, Article
 from .pages import date_from_name
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # files saved on old Macs end lines with CR alone
 
 
 def parse_jsonl(text: str, source: str) -> tuple[list[Article], list[BadLine]]:
@@ -20,13 +23,19 @@ def parse_jsonl(text: str, source: str) -> tuple[list[Article], list[BadLine]]:
     bad: list[BadLine] = []
     seen: set[str] = set()
     file_date = date_from_name(source)
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
             bad.append(BadLine(source, number, f"not JSON ({error.msg})"))
+            continue
+        except RecursionError:
+            bad.append(BadLine(source, number, "not JSON (nested too deeply)"))
+            continue
+        except ValueError as error:  # an integer of thousands of digits
+            bad.append(BadLine(source, number, f"not JSON ({error})"))
             continue
         if not isinstance(row, dict):
             bad.append(BadLine(source, number, "not a JSON object"))

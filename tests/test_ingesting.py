@@ -131,14 +131,6 @@ def test_a_failure_in_the_middle_of_a_run_leaves_the_database_as_it_was(data_dir
     assert dump(db_path) == before
 
 
-def test_same_article_id_in_two_files_fails_the_second_file(tmp_path, db_path):
-    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "same", "headline": "甲", "text": "一。"}), encoding="utf-8")
-    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "same", "headline": "乙", "text": "二。"}), encoding="utf-8")
-    report = ingest([tmp_path], db_path)
-    assert [(f.path, f.status) for f in report.files] == [("a.jsonl", "new"), ("b.jsonl", "failed")]
-    assert "already used by a.jsonl" in report.files[1].reason
-
-
 def test_decode_rejects_control_character_soup():
     with pytest.raises(BadInput, match="control characters"):
         decode(bytes(range(1, 32)) * 10)
@@ -160,3 +152,94 @@ def test_read_file_is_the_one_check_of_a_file():
     assert (read.encoding, [a.headline for a in read.articles], read.bad_lines) == ("gb18030", ["标题"], ())
     with pytest.raises(BadInput, match="no articles found"):
         read_file("x.jsonl", b'{"text": "no headline"}\n')
+
+
+HOSTILE_PAGES = {
+    "spaces.txt": "标题\n\n本报讯 正文" + " " * 2000 + "结束。\n",
+    "header.txt": "第1" + " " * 1000 + "\n\n标题\n\n本报讯 正文。\n",
+    "names.txt": "标题\n\n" + "\u3000\u3000".join(f"记者{chr(0x4E00 + i)}某" for i in range(30))
+                 + "x\n\n本报讯 正文。\n",
+    "tiny-lines.txt": "标题\n\n" + "字\n" * 100_000,
+    "unpunctuated.txt": "\n".join(f"第{i}行没有标点的一句话" for i in range(40_000)),
+}
+
+
+def test_files_built_to_stall_the_parser_are_ingested_beside_the_good_page(data_dir, db_path):
+    """Each once stalled ingest for minutes; the child's timeout only guards the run against a hang."""
+    import subprocess
+    import sys
+
+    for name, text in HOSTILE_PAGES.items():
+        (data_dir / name).write_text(text, encoding="utf-8")
+    newsbot = Path(sys.executable).with_name("newsbot")
+    result = subprocess.run([str(newsbot), "ingest", str(data_dir), "--db", str(db_path)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # Lines without a single sentence are headline material only: reported, not stored.
+    assert "files: 4 new, 0 changed, 0 unchanged, 0 removed, 2 failed" in result.stdout
+    assert "failed: tiny-lines.txt: no articles found" in result.stdout
+    assert headlines(db_path, "spaces.txt") == ["标题"]
+    assert headlines(db_path, "000_e4a181130212ea15.txt") == SEED_HEADLINES
+
+
+def test_deeply_nested_json_and_huge_numbers_are_bad_lines_not_a_crash(tmp_path, db_path):
+    lines = ["[" * 5000 + "]" * 5000, '{"headline": "长", "text": "' + "1" * 10 + '", "n": ' + "9" * 5000 + "}",
+             json.dumps({"headline": "好标题", "text": "新埭镇开展消防演练。"}, ensure_ascii=False)]
+    (tmp_path / "odd.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    file, = ingest([tmp_path / "odd.jsonl"], db_path).files
+    assert (file.status, file.articles) == ("new", 1)
+    assert [(bad.line, bad.reason[:14]) for bad in file.bad_lines] == [(1, "not JSON (nest"), (2, "not JSON (Exce")]
+
+
+def test_a_parser_failure_fails_its_file_with_the_reason_and_the_run_goes_on(data_dir, db_path, monkeypatch, caplog):
+    from retrieval import ingesting as module
+
+    real = module.parse_page
+
+    def fragile(text: str, source: str):
+        if source == "bad.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, source)
+
+    monkeypatch.setattr(module, "parse_page", fragile)
+    (data_dir / "bad.txt").write_text("标题\n\n本报讯 正文。\n", encoding="utf-8")
+    report = ingest([data_dir], db_path)
+    assert {(f.path, f.status) for f in report.files} == {("bad.txt", "failed"), ("000_e4a181130212ea15.txt", "new")}
+    assert "cannot parse (RecursionError" in next(f.reason for f in report.files if f.path == "bad.txt")
+    assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_readably_and_removed_when_gone(tmp_path, db_path):
+    import os
+
+    folder = tmp_path / "zip"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"\xd5\xfe\xb8\xae.txt")  # GBK bytes, as zips from Windows hold
+    with open(raw, "wb") as handle:
+        handle.write("标题\n\n本报讯 正文。\n".encode())
+    report = ingest([folder], db_path)
+    assert [(f.path, f.status) for f in report.files] == [("\\xd5\\xfe\\xb8\\xae.txt", "new")]
+    assert headlines(db_path, "\\xd5\\xfe\\xb8\\xae.txt") == ["标题"]
+    os.remove(raw)
+    assert [(f.path, f.status) for f in ingest([folder], db_path).files] == [("\\xd5\\xfe\\xb8\\xae.txt", "removed")]
+
+
+def test_the_same_file_name_in_two_folders_keeps_both(tmp_path, db_path):
+    for folder, title in (("a", "甲地新闻"), ("b", "乙地新闻")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text(f"{title}\n\n本报讯 正文。\n", encoding="utf-8")
+    report = ingest([tmp_path / "a", tmp_path / "b"], db_path)
+    assert [f.status for f in report.files] == ["new", "new"]
+    with sqlite3.connect(db_path) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY source_path")]
+    assert ids[0] == "page.txt#0" and ids[1].startswith("page.txt@") and ids[1].endswith("#0")
+
+
+def test_a_json_line_whose_id_another_file_holds_is_skipped_alone(tmp_path, db_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "same", "headline": "甲", "text": "一。"}), encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("\n".join([json.dumps({"id": "same", "headline": "乙", "text": "二。"}),
+                                                 json.dumps({"id": "other", "headline": "丙", "text": "三。"})]),
+                                      encoding="utf-8")
+    a, b = ingest([tmp_path], db_path).files
+    assert (a.status, b.status, b.articles) == ("new", "new", 1)
+    assert [str(bad) for bad in b.bad_lines] == ["b.jsonl: article id 'same' is already used by a.jsonl: skipped"]
