@@ -68,23 +68,23 @@ class Library:
         return report, self._extend(serving, serving.paragraphs.rows, added)
 
     def state(self) -> str:
-        """The name of what the store holds now (see Store.fingerprint)."""
+        """The name of what the store holds now (see Store.state)."""
         with Store(self.db_path) as store:
-            return store.fingerprint()
+            return store.state()
 
     def load(self) -> Searcher:
         """A searcher over everything in the store: the kept index of its state, or one built and kept."""
         with Store(self.db_path) as store:
             with store.snapshot():
-                state = store.fingerprint()
-            kept = keeping.read(self._folder(state))
+                state = store.state()
+            kept = keeping.read(self._folder(state), self.k1, self.b)
             if kept is not None:
                 index, rows = kept
             else:
                 version = tokenizing.version()
                 tokenize_missing(store, version)  # texts this tokenizer version has not seen (an upgrade)
                 with store.snapshot():
-                    state = store.fingerprint()
+                    state = store.state()
                     if not store.counts()["paragraphs"]:
                         raise EmptyCorpus("the corpus has no paragraphs; ingest some pages first")
                     index, rows = build(store.index_rows(version), self.k1, self.b)
@@ -108,7 +108,7 @@ class Library:
         """
         version = tokenizing.version()
         with Store(self.db_path) as store, store.snapshot():
-            state = store.fingerprint()
+            state = store.state()
             added = [row for path in source_paths for row in store.index_rows(version, source_path=path)]
         index, rows = extend(serving.index, rows, added)
         index = keeping.keep(index, rows, self._folder(state))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -112,6 +113,14 @@ class Store:
         self.db["articles"].create_index(["source_path"], if_not_exists=True)
         self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
+        if self.get_meta("store_id") is None:
+            self.set_meta("store_id", uuid.uuid4().hex)
+        if self.get_meta("user_salt") is not None:
+            # Earlier versions kept a salted hash of each user in the question log, with the salt
+            # beside it: ids up to a million were recovered in a second. The log needs no user.
+            with self.db.atomic():
+                self.db.execute("UPDATE questions SET user_hash = '' WHERE user_hash != ''")
+                self.db["meta"].delete("user_salt")
 
     def __enter__(self) -> Store:
         return self
@@ -147,6 +156,7 @@ class Store:
     def replace_source(self, path: str, name: str, sha256: str, parser: str, size: int, mtime_ns: int | None,
                        encoding: str, articles: Iterable[Article]) -> tuple[int, int]:
         """Replace the articles of one file; returns (articles, paragraphs) written."""
+        self._changed()
         self._delete_articles(path)
         article_rows, paragraph_rows = [], []
         for article in articles:
@@ -186,6 +196,7 @@ class Store:
                                        "ingested_at": now()})
 
     def remove_source(self, path: str) -> None:
+        self._changed()
         self._delete_articles(path)
         self.db["sources"].delete_where("path = ?", [path])
 
@@ -254,12 +265,17 @@ class Store:
         finally:
             self.db.rollback()
 
-    def fingerprint(self) -> str:
-        """Changes whenever the stored corpus does: a hash over every source's path, content, parser and status."""
-        digest = hashlib.sha1()
-        for row in self.db.execute("SELECT path, sha256, parser, status FROM sources ORDER BY path"):
-            digest.update("\0".join(map(str, row)).encode() + b"\n")
-        return digest.hexdigest()
+    def state(self) -> str:
+        """The name of exactly what the store holds: this database (its id, made once when it was
+        created) and its generation, raised in the same transaction as every change of articles or
+        paragraphs. Restoring a file gives its paragraphs new row ids, and a new state; a new
+        database beside an old index is a new state too."""
+        return f"{self.get_meta('store_id')}.{self.get_meta('generation') or 0}"
+
+    def _changed(self) -> None:
+        """Count one change of the stored corpus (inside the writer's transaction)."""
+        self.db.execute("INSERT INTO meta (key, value) VALUES ('generation', '1') "
+                        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
     def paragraphs_with_tokens(self, version: str) -> Iterator[tuple[Paragraph, str | None, str | None]]:
         """Every paragraph with its article fields, its cached tokens and its headline's tokens, in
@@ -300,7 +316,7 @@ class Store:
         self.db["meta"].upsert({"key": key, "value": value}, pk="key")
 
     def log_questions(self, rows: list[dict[str, Any]]) -> None:
-        """Append question-log rows: asked_at, user_hash, text, answered, top_article."""
+        """Append question-log rows: asked_at, text, answered, top_article."""
         with self.db.atomic():
             self.db["questions"].insert_all(rows)
 

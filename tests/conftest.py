@@ -16,6 +16,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.app import build_application
 from bot.settings import Settings
+from retrieval.answering import answer
 from retrieval.library import Library
 from retrieval.searching import Searcher
 from testkit.botkit import RecordingRequest
@@ -60,6 +61,12 @@ def dump(db: Path) -> dict[str, list[tuple]]:
             "sources": conn.execute("SELECT name, sha256, size, status, error, encoding FROM sources "
                                     "ORDER BY name").fetchall(),
         }
+
+
+def answers(searcher: Searcher, questions: tuple[str, ...] = ("顾亚萍是谁", "平湖经开区和谁签了战略合作协议?",
+                                                             "明天天气怎么样")) -> list[list[tuple[str, str]]]:
+    """What a searcher tells residents: each question's passages, headline and text."""
+    return [[(h.paragraph.headline, h.paragraph.text) for h in answer(searcher, q).passages] for q in questions]
 
 
 def need_in_ci(what: str, present: bool) -> None:

@@ -10,6 +10,8 @@ from retrieval import library as library_module
 from retrieval.answering import answer
 from retrieval.library import Library
 
+from .conftest import answers
+
 NEW_PAGE = "独山港镇新建五座口袋公园\n\n■本报记者 赵丽\n\n本报讯 今年以来，独山港镇利用边角地新建口袋公园五座。\n"
 
 
@@ -85,3 +87,30 @@ def test_in_memory_gives_paragraphs_with_their_index_tokens_in_index_order(libra
     paragraphs, documents = library.in_memory()
     assert [p.id for p in paragraphs] == searcher.paragraphs.rows.ids.tolist()
     assert len(documents) == 32 and "战略" in documents[4]
+
+
+def clean_answers(data_dir, tmp_path):
+    """The answers of a store built afresh from the same files."""
+    return answers(Library(data_dir, tmp_path / "clean" / "news.db").open()[1])
+
+
+@pytest.mark.parametrize("moves", ["out and back", "changed and changed back", "database deleted"])
+def test_the_kept_index_never_answers_from_a_state_the_store_has_left(library, data_dir, db_path, tmp_path, moves):
+    seed = next(data_dir.glob("000_*.txt"))
+    text = seed.read_text(encoding="utf-8")
+    library.refresh()
+    if moves == "out and back":
+        seed.rename(tmp_path / seed.name)
+        library.refresh()
+        (tmp_path / seed.name).rename(seed)
+    elif moves == "changed and changed back":
+        seed.write_text(text.replace("顾亚萍", "顾某"), encoding="utf-8")
+        library.refresh()
+        seed.write_text(text, encoding="utf-8")
+    else:
+        for file in db_path.parent.glob("news.db*"):
+            if file.is_file():
+                file.unlink()  # the index folder beside it stays
+    library.refresh()
+    assert answers(library.load()) == clean_answers(data_dir, tmp_path)
+    assert answers(library.load())[0][0][0] == "时空廉书寄初心 结对帮带续薪火"
