@@ -54,7 +54,7 @@ async def reply_answer(update: Update, context: Context, question: str) -> None:
         await update.effective_message.reply_text(formatting.RATE_LIMITED)
         return
     try:
-        result, generation = await asyncio.to_thread(data.service.ask, question, user.id if user else None)
+        result, generation = await asyncio.to_thread(data.service.ask, question)
     except CorpusNotReady:
         await update.effective_message.reply_text(formatting.NOTHING_YET)
         return
@@ -130,8 +130,9 @@ async def refuse_non_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     if context.bot_data.settings.is_admin(user.id if user else None):
         return False
-    log.warning("refused admin command from user %s in chat %s",
-                user.id if user else None, update.effective_chat.id if update.effective_chat else None)
+    # No user or chat id in the log: an attempt is worth a line, an identity is not.
+    log.warning("refused an admin command from a non-admin in a %s chat",
+                update.effective_chat.type if update.effective_chat else "unknown")
     await update.effective_message.reply_text(formatting.NOT_ADMIN)
     return True
 
@@ -188,7 +189,7 @@ async def on_document(update: Update, context: Context) -> None:
         await update.effective_message.reply_text(formatting.UPLOAD_REFUSED + str(refusal))
         return
     path, _ = await asyncio.to_thread(save_upload, settings.newsbot_data_dir, name, content)
-    log.info("admin %s uploaded %s as %s", update.effective_user.id, name, path.name)
+    log.info("an admin uploaded %s as %s", name, path.name)
     await run_reload(update, context, formatting.saved_as(name, path.name, html=True))
 
 

@@ -1,11 +1,9 @@
 """The question log: what residents asked and whether it was answered, kept in the store's SQLite
-file with a salted hash of the user id (never names), and never in an answer's way."""
+file without any trace of who asked, and never in an answer's way."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -38,12 +36,10 @@ class QuestionLog:
         self._pending_lock = threading.Lock()
         self._store: Store | None = None
         self._pending: list[dict[str, Any]] = []
-        self._salt = ""
 
-    def record(self, text: str, answered: bool, top_article: str, user_id: int | None) -> None:
-        """Log one question (its first 1,000 characters)."""
-        row = {"asked_at": now(), "user_id": user_id, "text": text[:1000], "answered": int(answered),
-               "top_article": top_article}
+    def record(self, text: str, answered: bool, top_article: str) -> None:
+        """Log one question (its first 1,000 characters); who asked it is not kept: nothing needs it."""
+        row = {"asked_at": now(), "text": text[:1000], "answered": int(answered), "top_article": top_article}
         with self._pending_lock:
             if len(self._pending) < PENDING_LIMIT:
                 self._pending.append(row)
@@ -87,27 +83,13 @@ class QuestionLog:
             rows, self._pending = self._pending, []
         try:
             if rows:
-                self._connected().log_questions([self._hashed(r) for r in rows])
+                self._connected().log_questions(rows)
         except (sqlite3.Error, StoreError) as error:
             return rows, error
         return rows, None
 
-    def _hashed(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The row with a salted hash of the user id in place of the id: the log holds no identities."""
-        digest = hashlib.sha256(f"{self._salt}:{row['user_id']}".encode()).hexdigest()[:16]
-        return {k: v for k, v in row.items() if k != "user_id"} | {"user_hash": digest}
-
     def _connected(self) -> Store:
-        """The log's connection with its per-database salt (the caller holds ``_store_lock``)."""
+        """The log's connection (the caller holds ``_store_lock``)."""
         if self._store is None:
-            store = Store(self.db_path, shared=True, timeout=LOG_WAIT)
-            try:
-                salt = store.get_meta("user_salt")
-                if not salt:
-                    salt = secrets.token_hex(16)
-                    store.set_meta("user_salt", salt)
-            except BaseException:
-                store.close()
-                raise
-            self._salt, self._store = salt, store
+            self._store = Store(self.db_path, shared=True, timeout=LOG_WAIT)
         return self._store

@@ -84,7 +84,7 @@ class NewsService:
     def generation(self) -> int:
         return self._serving[1]
 
-    def ask(self, text: str, user_id: int | None) -> tuple[Answer, int]:
+    def ask(self, text: str) -> tuple[Answer, int]:
         """Answer on the searcher in service, with that searcher's generation; log the question."""
         searcher, generation = self._serving
         if searcher is None:
@@ -92,7 +92,7 @@ class NewsService:
         result = answer(searcher, understand(text))
         if result.status in (Status.ANSWERED, Status.NONE):
             top = result.passages[0].paragraph.article_id if result.passages else ""
-            self.questions.record(text, result.answered, top, user_id)
+            self.questions.record(text, result.answered, top)
         return result, generation
 
     def close(self) -> None:

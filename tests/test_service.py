@@ -15,7 +15,7 @@ def test_a_question_before_any_corpus_is_not_ready(tmp_path):
     service = NewsService(Library(tmp_path / "data", tmp_path / "news.db"))
     assert service.load() is None and service.searcher is None
     with pytest.raises(CorpusNotReady):
-        service.ask("顾亚萍是谁", 1)
+        service.ask("顾亚萍是谁")
     service.close()
 
 
@@ -26,7 +26,7 @@ def test_each_reload_serves_a_new_generation_and_answers_from_it(library, data_d
     page = "新埭镇开展消防演练\n\n本报讯 昨天，新埭镇开展消防演练。\n"
     (data_dir / "2025-12-19.txt").write_text(page, encoding="utf-8")
     assert service.reload().count("new") == 1
-    result, generation = service.ask("新埭镇消防演练", 1)
+    result, generation = service.ask("新埭镇消防演练")
     assert generation == first + 1 and result.status is Status.ANSWERED
     assert service.loaded_at is not None
     service.close()
@@ -59,8 +59,8 @@ def test_a_reload_that_leaves_nothing_keeps_the_corpus_in_service(library, data_
 def test_greetings_are_answered_but_not_logged(library):
     service = NewsService(library)
     service.load()
-    assert service.ask("你好", 1)[0].status is Status.GREETING
-    service.ask("比特币价格", 1)
+    assert service.ask("你好")[0].status is Status.GREETING
+    service.ask("比特币价格")
     stats = service.questions.stats()
     service.close()
     assert (stats.total, stats.missed) == (1, ("比特币价格",))
