@@ -35,6 +35,7 @@ class Article:
     section: str = ""
     date: str | None = None
     url: str = ""
+    warnings: tuple[str, ...] = ()  # where the parser was unsure (pages.WARNINGS)
 
 
 @dataclass(frozen=True)
