@@ -15,6 +15,7 @@ from retrieval.evaluating import evaluate, load_qa
 from retrieval.ingesting import IngestReport
 from retrieval.library import Library
 from retrieval.models import Hit
+from retrieval.pages import WARNINGS
 from retrieval.searching import Searcher
 from retrieval.store import Store
 from retrieval.understanding import understand
@@ -38,6 +39,8 @@ def report_lines(report: IngestReport) -> list[str]:
     lines = [f"files: {counts}"]
     lines += [f"  failed: {f.path}: {f.reason}" for f in report.files if f.status == "failed"]
     lines += [f"  skipped line {bad}" for f in report.files for bad in f.bad_lines]
+    lines += [f"  check: {f.path}: {headline or '(no headline)'}: {WARNINGS[code]}"
+              for f in report.files for headline, code in f.warnings]
     lines.append(f"articles: {report.articles}, paragraphs: {report.paragraphs}, "
                  f"tokenized: {report.tokenized}, seconds: {report.seconds:.2f}")
     return lines
@@ -107,8 +110,10 @@ def ingest_command(paths: tuple[Path, ...], db: Path | None) -> None:
 
 
 @main.command()
+@click.option("--warnings", "with_warnings", is_flag=True,
+              help="Only the items the parser was unsure of, with why (check them before residents see them).")
 @click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
-def articles(db: Path | None) -> None:
+def articles(with_warnings: bool, db: Path | None) -> None:
     """List the stored articles: kind, page, date, headline, paragraph count."""
     path = db or _settings().newsbot_db_path
     if not path.exists():
@@ -119,8 +124,14 @@ def articles(db: Path | None) -> None:
     except RetrievalError as error:
         raise click.ClickException(str(error)) from error
     for row in rows:
-        click.echo(f"{row['kind']:<10}\t{row['page'] or '-'}\t{row['date'] or '-'}\t{row['headline']}"
-                   f"\t{row['paragraph_count']}")
+        codes = (row["warnings"] or "").split()
+        if with_warnings and not codes:
+            continue
+        line = (f"{row['kind']:<10}\t{row['page'] or '-'}\t{row['date'] or '-'}\t{row['headline']}"
+                f"\t{row['paragraph_count']}")
+        if with_warnings:
+            line += f"\t{row['source']}\t" + "; ".join(WARNINGS.get(code, code) for code in codes)
+        click.echo(line)
 
 
 @main.command()

@@ -109,7 +109,8 @@ def highlight(text: str, terms: Sequence[str], html: bool) -> str:
 def render_hit(hit: Hit, html: bool, limit: int = PASSAGE_CHARS) -> str:
     """One passage: headline in bold, where it ran, then the passage with the matched terms marked."""
     p = hit.paragraph
-    lines = [bold(clip(p.headline or "（无标题）", HEADLINE_CHARS), html)]
+    # A copy that starts below its headline still shows the title it has.
+    lines = [bold(clip(p.headline or p.subheadline or "（无标题）", HEADLINE_CHARS), html)]
     located = source_line(p)
     if located:
         lines.append(escape(located, html))
@@ -164,15 +165,20 @@ UPLOAD_REFUSED = "无法接收这个文件："
 UNKNOWN_COMMAND = "没有这个命令。直接发送问题即可，或发送 /help 查看用法。"
 
 _STATUS_NAMES = {"new": "新增", "changed": "更新", "unchanged": "未变", "removed": "移除", "failed": "失败"}
+# Where the parser was unsure of an item (retrieval.pages.WARNINGS), for the admin who sent the page.
+WARNING_NAMES = {"no-headline": "没有标题", "long-headline": "标题超过40字", "title-like-paragraph": "第一段像标题",
+                 "byline-in-body": "正文里有像署名的一行", "one-short-paragraph": "只有一小段"}
 
 
 def render_report(report: IngestReport, html: bool, details: int = 20) -> str:
-    """An ingest report for an admin: files by outcome, the first ``details`` failures and skipped
-    lines with their reasons, totals. Lines are never cut, so the HTML stays whole."""
+    """An ingest report for an admin: files by outcome, the first ``details`` failures, skipped lines
+    and items to check, with their reasons, totals. Lines are never cut, so the HTML stays whole."""
     counts = "，".join(f"{name} {report.count(status)}" for status, name in _STATUS_NAMES.items())
     problems = [f"• {escape(clip(f.path, 80), html)}：{escape(clip(f.reason, 200), html)}"
                 for f in report.files if f.status == "failed"]
     problems += [f"• 跳过 {escape(clip(str(bad), 200), html)}" for f in report.files for bad in f.bad_lines]
+    problems += [f"• 请核对 {escape(clip(f.path, 80), html)}《{escape(clip(headline or '无标题', 40), html)}》："
+                 f"{WARNING_NAMES.get(code, code)}" for f in report.files for headline, code in f.warnings]
     totals = f"文章 {report.articles} 篇，段落 {report.paragraphs} 段，用时 {report.seconds:.1f} 秒"
     while True:  # fewer details until the message fits (escaping can make a line four times longer)
         shown = problems if len(problems) <= details else [*problems[:details], f"……另有 {len(problems) - details} 条"]

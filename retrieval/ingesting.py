@@ -49,6 +49,7 @@ class FileReport:
     articles: int = 0
     bad_lines: tuple[BadLine, ...] = ()
     source_path: str = ""  # the file's resolved path, as the store keys it
+    warnings: tuple[tuple[str, str], ...] = ()  # (headline, warning code) where the parser was unsure
 
 
 @dataclass(frozen=True)
@@ -223,8 +224,9 @@ def _ingest_file(store: Store, path: Path, name: str, known: dict | None) -> tup
     count, _ = store.replace_source(key, name, sha256, PARSER_VERSION, len(data), mtime_ns, read.encoding, articles)
     texts = [text for article in articles
              for text in (titles(article.headline, article.subheadline, article.kicker), *article.paragraphs)]
+    warnings = tuple((article.headline, code) for article in articles for code in article.warnings)
     return FileReport(name, status, encoding=read.encoding, articles=count, bad_lines=read.bad_lines + skipped,
-                      source_path=key), texts
+                      source_path=key, warnings=warnings), texts
 
 
 def _unique_ids(store: Store, key: str, name: str, articles: Sequence[Article]

@@ -26,7 +26,7 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
                  "status": str, "error": str, "encoding": str, "articles": int, "ingested_at": str}, "path"),
     "articles": ({"id": str, "source": str, "source_path": str, "kind": str, "headline": str,
                   "subheadline": str, "kicker": str, "byline": str, "page": str, "section": str,
-                  "date": str, "url": str, "position": int, "head_key": str}, "id"),
+                  "date": str, "url": str, "position": int, "head_key": str, "warnings": str}, "id"),
     "paragraphs": ({"id": int, "article_id": str, "position": int, "text": str, "token_key": str}, "id"),
     "tokens": ({"key": str, "version": str, "tokens": str}, "key"),
     "questions": ({"id": int, "asked_at": str, "user_hash": str, "text": str, "answered": int,
@@ -165,6 +165,7 @@ class Store:
                 "headline": article.headline, "subheadline": article.subheadline,
                 "kicker": article.kicker, "byline": article.byline, "page": article.page,
                 "section": article.section, "date": article.date, "url": article.url,
+                "warnings": " ".join(article.warnings),
                 "position": article.position,
                 "head_key": text_key(titles(article.headline, article.subheadline, article.kicker)),
             })

@@ -129,3 +129,14 @@ def test_ask_answers_a_message_built_to_make_a_pattern_backtrack(data_dir, db_pa
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1])["question"].endswith("吗x")
+
+
+def test_ingest_and_articles_show_what_the_parser_was_unsure_of(data_dir, db_path):
+    (data_dir / "photo.txt").write_text("昨天，市图书馆展出了画展。\n■摄影 王强\n", encoding="utf-8")
+    env = {"NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_DB_PATH": str(db_path)}
+    ingested = CliRunner().invoke(main, ["ingest"], env=env)
+    assert ingested.exit_code == 0, ingested.output
+    assert "  check: photo.txt: (no headline): no headline" in ingested.output.splitlines()
+    assert "  check: photo.txt: (no headline): only one short paragraph" in ingested.output.splitlines()
+    listed = CliRunner().invoke(main, ["articles", "--warnings"], env=env)
+    assert listed.output.splitlines() == ["news      \t-\t-\t\t1\tphoto.txt\tno headline; only one short paragraph"]

@@ -72,3 +72,13 @@ def test_a_report_of_many_bad_files_stays_whole_html_within_the_limit():
     text = formatting.render_report(IngestReport(files, 7, 32, 0, 1.0), html=True)
     assert telegram_html_problems(text) == []
     assert text.splitlines()[-2].startswith("……另有 ") and 1 <= text.count("\n• ") <= 20
+
+
+def test_a_passage_without_a_headline_shows_its_subheadline_or_says_so():
+    assert formatting.render_hit(hit("正文。", "", subheadline="——副题"), html=False).startswith("——副题\n")
+    assert formatting.render_hit(hit("正文。", ""), html=False).startswith("（无标题）\n")
+
+
+def test_a_report_lists_the_items_to_check_in_chinese():
+    report = IngestReport((FileReport("p<1>.txt", "new", articles=1, warnings=(("", "no-headline"),)),), 8, 33, 2, 0.4)
+    assert formatting.render_report(report, html=True).splitlines()[1] == "• 请核对 p&lt;1&gt;.txt《无标题》：没有标题"
