@@ -37,6 +37,7 @@ FILES = {
     "30 names between double full-width spaces": "标题\n\n"
     + "\u3000\u3000".join(f"记者{chr(0x4E00 + i)}某" for i in range(30)) + "x\n\n本报讯 正文。\n",
     "100,000 one-character lines": "标题\n\n" + "字\n" * 100_000,
+    "a body, then 100,000 one-character lines": "标题\n\n本报讯 正文。\n\n" + "字\n\n" * 100_000,
     "40,000 unpunctuated lines": "\n".join(f"第{i}行没有标点的一句话" for i in range(40_000)),
     "JSON nested 5,000 deep (jsonl)": "[" * 5000 + "]" * 5000,
     "a 5,000-digit number (jsonl)": '{"headline": "x", "text": "y", "n": ' + "9" * 5000 + "}",

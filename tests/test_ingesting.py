@@ -160,6 +160,7 @@ HOSTILE_PAGES = {
     "names.txt": "标题\n\n" + "\u3000\u3000".join(f"记者{chr(0x4E00 + i)}某" for i in range(30))
                  + "x\n\n本报讯 正文。\n",
     "tiny-lines.txt": "标题\n\n" + "字\n" * 100_000,
+    "tiny-lines-after-a-body.txt": "标题\n\n本报讯 正文。\n\n" + "字\n\n" * 100_000,
     "unpunctuated.txt": "\n".join(f"第{i}行没有标点的一句话" for i in range(40_000)),
 }
 
@@ -176,7 +177,7 @@ def test_files_built_to_stall_the_parser_are_ingested_beside_the_good_page(data_
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     # Lines without a single sentence are headline material only: reported, not stored.
-    assert "files: 4 new, 0 changed, 0 unchanged, 0 removed, 2 failed" in result.stdout
+    assert "files: 5 new, 0 changed, 0 unchanged, 0 removed, 2 failed" in result.stdout
     assert "failed: tiny-lines.txt: no articles found" in result.stdout
     assert headlines(db_path, "spaces.txt") == ["标题"]
     assert headlines(db_path, "000_e4a181130212ea15.txt") == SEED_HEADLINES
