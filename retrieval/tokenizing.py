@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib import resources
 
 import jieba
+import opencc
 
 _HERE = resources.files(__package__)
 _USERDICT = _HERE.joinpath("userdict.txt")
@@ -33,7 +34,13 @@ STOPWORDS = frozenset("""
 被 把 给 对 从 向 于 以 之 其 这 那 这个 那个 这些 那些 一个 有 没有 我 你 他 她 它 我们 你们
 他们 要 会 能 可以 让 等 里 上 下 中 个 什么样 啥 咋 知道 告诉 一下 最近 多 些
 多少钱 多少度 多少人 多少个 多少次 几点 几号 哪天 哪年 什么时候 多久 多大 多长 多远 怎么办
+几天 几年 几月 几时 多快 多高 多重 多深 多宽 多少年 多少天 多少名 多少家 多少头 多少吨 哪一年 哪一天
+哪位 何时 何地 在哪 在哪里 在哪儿 哪家 几路 几个月 几个小时 多长时间 多少公里 多少亩 一共 总共 大概 大约
+这次 此次 这回 原来 以前 之前 现在 如今 当时 这篇 那篇 篇 报道 文章 稿子 稿件
 """.split())
+# Latin words and numbers (GDP, LNG, 2024) are one token where a Chinese word of as many letters is
+# four to six (the word, its characters, its bigrams): they count this many times to weigh alike.
+LATIN_WEIGHT = 3
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -57,13 +64,48 @@ def _jieba() -> jieba.Tokenizer:
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width and lower case, for tokens only (stored text stays as it is)."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Full-width to half-width, lower case and simplified characters (市委常委會 → 市委常委会), for
+    tokens and comparisons only: stored text stays as printed."""
+    return _simplified().convert(unicodedata.normalize("NFKC", text).lower())
+
+
+@lru_cache(maxsize=1)
+def _simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def cut(text: str) -> list[str]:
     """jieba's words of ``text``, normalised: the one cut of a text into words, for documents and questions."""
     return list(_jieba().cut(normalize(text)))
+
+
+# What may follow a one-character verb in the word jieba makes of them (写下, 办好): the verb still
+# stands as itself.
+COMPLEMENTS = frozenset("下上出好完到成了过着起进来去")
+
+
+def stands_alone(char: str, text: str, looks: int = 8) -> bool:
+    """Whether one character is a word of its own somewhere in normalised ``text`` (办 in 去办护照 or
+    办好, not in 举办): jieba cuts a few characters around each of its first ``looks`` occurrences."""
+    at = text.find(char)
+    for _ in range(looks):
+        if at < 0:
+            return False
+        start = max(0, at - 4)
+        offset = 0
+        for word in _jieba().cut(text[start:at + 5]):
+            if offset <= at - start < offset + len(word):
+                if word == char or (len(word) == 2 and word[0] == char and word[1] in COMPLEMENTS):
+                    return True
+                break
+            offset += len(word)
+        at = text.find(char, at + 1)
+    return False
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether jieba knows the word (its dictionary or ours), rather than guessed it from characters."""
+    return bool(_jieba().FREQ.get(word))
 
 
 def informative(word: str) -> bool:
@@ -86,10 +128,11 @@ def tokens_of(words: Iterable[str]) -> list[str]:
             runs.append(run)
             run = ""
             continue
-        tokens.append(word)
         if _CJK.fullmatch(word):
+            tokens.append(word)
             run += word
         else:
+            tokens.extend([word] * LATIN_WEIGHT)
             runs.append(run)
             run = ""
     runs.append(run)
@@ -108,7 +151,7 @@ def tokenize(text: str) -> list[str]:
 def version() -> str:
     """Identifies this tokenizer's output, so cached tokens from another version are not reused."""
     digest = hashlib.sha1()
-    digest.update(b"tokenize-v3\x00")
+    digest.update(f"tokenize-v4:{LATIN_WEIGHT}:{opencc.__version__}\x00".encode())
     digest.update(_USERDICT.read_bytes())
     digest.update(" ".join(sorted(STOPWORDS)).encode())
     digest.update(jieba.__version__.encode())
