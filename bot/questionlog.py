@@ -10,13 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from retrieval.errors import StoreError
 from retrieval.models import QuestionStats
 from retrieval.store import Store, now
+from retrieval.understanding import PINGHU
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # "today" for /stats is the residents' day
+LOCAL = PINGHU  # "today" for /stats is the residents' day
 LOG_WAIT = 0.2  # seconds a write waits for a reload's transaction before deferring
 PENDING_LIMIT = 10_000  # rows kept in memory while the database is busy
 

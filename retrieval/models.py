@@ -9,9 +9,11 @@ KINDS = ("news", "commentary", "weather", "advert")
 
 
 class Status(StrEnum):
-    """What became of a message: an answer, none, or not a search at all."""
+    """What became of a message: an answer, passages on its topic that do not answer it, none, or
+    not a search at all."""
 
     ANSWERED = "answered"
+    RELATED = "related"  # on the topic, but no passage holds what was asked (a time, a price, that year)
     NONE = "none"  # the corpus cannot answer it
     GREETING = "greeting"
     HELP = "help"
@@ -53,6 +55,22 @@ class Paragraph:
     page: str = ""
     section: str = ""
     source: str = ""
+    byline: str = ""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The days a question asks about, first and last (ISO); ``explicit`` when it named them outright
+    (2024年, 12月18日) rather than from today (去年, 上周); ``insist`` when it asks for nothing else
+    (只看…, 今天的新闻)."""
+
+    start: str
+    end: str
+    explicit: bool = False
+    insist: bool = False
+
+    def holds(self, day: str | None) -> bool:
+        return day is not None and self.start <= day <= self.end
 
 
 @dataclass(frozen=True)
@@ -61,25 +79,42 @@ class Question:
 
     ``intent`` is GREETING or HELP for messages that are not searches; ``words`` are the informative
     words, each with the other forms of any abbreviation in it; ``tokens`` are what the index is
-    searched with (the alias forms included).
+    searched with (the alias forms included); ``places`` the words that name places (the setting,
+    not the topic); ``answer_type`` the kind of answer asked for (money, speed, area, length,
+    percent, clock, duration, date, count, organization, place, person, number, or "");
+    ``focus`` the forms of the word the question asks about (产值 in 产值有多少); ``category`` the
+    word naming what kind of thing the answer is (房企 in 哪家房企: the passage may name it or not);
+    ``dates`` the days it names; ``byline`` whether it asks who wrote the article.
     """
 
     text: str
     intent: Status | None = None
     words: tuple[tuple[str, ...], ...] = ()
     tokens: tuple[str, ...] = ()
+    places: frozenset[str] = frozenset()
+    answer_type: str = ""
+    focus: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    dates: DateRange | None = None
+    byline: bool = False
+    today: str = ""  # the day (ISO) relative dates were counted from
 
 
 @dataclass(frozen=True)
 class Hit:
     """A ranked paragraph and its BM25 score; the answer policy adds its best sentence, the question
-    terms it holds, and ``coverage``, the idf-weighted share of the question's words it holds."""
+    terms it holds, ``coverage`` (the idf-weighted share of the question's words it holds), whether
+    it holds the question's anchor word, whether its sentence holds an answer of the asked kind, and
+    whether its paper's day agrees with the question's dates (None: no dates to compare)."""
 
     paragraph: Paragraph
     score: float
     sentence: str = ""
     terms: tuple[str, ...] = field(default_factory=tuple)
     coverage: float = 1.0
+    anchored: bool = True
+    typed: bool = True
+    dated: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +122,8 @@ class Answer:
     """What a message gets: up to three passages from different articles, or a status without any.
 
     ``hits`` are the ranked paragraph hits the passages were chosen from; ``more`` the passages
-    beyond the first ones.
+    beyond the first ones; ``today`` the day (ISO) the question's relative dates counted from, to
+    say when a passage is old; ``byline`` whether the question asked who wrote the article.
     """
 
     question: str
@@ -95,6 +131,8 @@ class Answer:
     passages: tuple[Hit, ...] = ()
     more: tuple[Hit, ...] = ()
     hits: tuple[Hit, ...] = ()
+    today: str = ""
+    byline: bool = False  # the question asked who wrote the article: the passages' bylines answer it
 
     @property
     def answered(self) -> bool:
@@ -109,6 +147,11 @@ class CorpusFacts:
     kinds: frozenset[str]
     articles: int
     latest: tuple[tuple[str, str | None], ...]
+
+    @property
+    def newest(self) -> str | None:
+        """The newest paper's day (ISO), if any article is dated."""
+        return max((day for _, day in self.latest if day), default=None)
 
 
 @dataclass(frozen=True)

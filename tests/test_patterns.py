@@ -22,7 +22,8 @@ PACKAGES = ("retrieval", "bot")
 # Repeated to make the adversaries: what page dumps and messages hold in runs.
 UNITS = [" ", "\u3000", " \u3000", "  ", "\t", "第1 ", "张三\u3000\u3000", "张三  ", "记者 张三 ", "记者 ", "1",
          "12-", "平", "。", "，", "、", "A ", "AB", "\n", "\n ", "(", "（ ", "■", "■ ", "谢谢你好", "谢谢你", "今天",
-         ":", "：", "—", "·", "a", "下转", "第", "摄", " 摄", "版", "/", "文/", "本报", "讯", "”", "…"]
+         ":", "：", "—", "·", "a", "下转", "第", "摄", " 摄", "版", "/", "文/", "本报", "讯", "”", "…",
+         "一", "万", "1万", "多少", "几号", "12月", "9", "年"]
 PREFIXES = ["", "第1", "■", "记者 ", "今天", "栏目统筹:"]
 SUFFIXES = ["x!", ":。", " 吗x"]  # what makes a match fail at the very end, after all the work
 SIZES = (64, 256, 1024, 4096)
@@ -39,8 +40,16 @@ for package in packages:
     for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
         module = importlib.import_module(f"{package}.{info.name}")
         for name, value in vars(module).items():
-            if isinstance(value, re.Pattern) and getattr(module, name) is value and value not in patterns.values():
-                patterns[f"{module.__name__}.{name}"] = value
+            # Patterns held in a module-level table (a dict of kinds, a tuple of pairs) count too.
+            found = [(name, value)]
+            while found:
+                label, item = found.pop()
+                if isinstance(item, dict):
+                    found += [(f"{label}[{key!r}]", inner) for key, inner in item.items()]
+                elif isinstance(item, tuple | list) and label.count("[") < 3:
+                    found += [(f"{label}[{i}]", inner) for i, inner in enumerate(item)]
+                elif isinstance(item, re.Pattern) and item not in patterns.values():
+                    patterns[f"{module.__name__}.{label}"] = item
 
 def timed(call):
     best = float("inf")
