@@ -1,8 +1,18 @@
-"""The answer policy: from ranked hits to up to three passages from different articles, or an honest none.
+"""The answer policy: from ranked hits to passages that answer, passages on the topic that do not,
+or an honest none.
 
-A hit is judged by its coverage, the idf-weighted share of the question's informative words (in
-any of their alias forms) that it and its titles hold; it may answer only at ``COVERAGE`` or more.
-Its best sentence is the one that covers most.
+1. Each ranked hit is judged (``Reading.judge``): its coverage is the idf-weighted share of the
+   question's words (in any alias form; one-character words only as whole words) that it and its
+   titles hold. It is on the topic at ``COVERAGE`` or more when it also holds the question's anchor,
+   the rarest word that is not a place (or holds ``STRONG_COVERAGE`` of the question).
+2. Of each article on the topic, the paragraph shown is its best one, read from the whole article:
+   the one whose best sentence holds an answer of the asked kind (a sum for 多少钱, a time of day for
+   几点) and the word asked about, then the one covering most.
+3. Articles keep their rank, except that those of the days the question names come first and
+   near-ties go to the newer paper.
+4. The first passage answers when it holds an answer of the asked kind and its paper does not
+   contradict a date the question names outright; otherwise the passages are only RELATED.
+5. A second passage of the first article follows when it holds question words the first lacks.
 
 >>> from retrieval.models import Paragraph
 >>> from retrieval.searching import Searcher
@@ -11,8 +21,8 @@ Its best sentence is the one that covers most.
 >>> news = Paragraph(id=2, article_id="n", position=0, text="本报讯 会议召开。", headline="市委召开会议")
 >>> more = Paragraph(id=3, article_id="m", position=0, text="本报讯 公园建成。", headline="新建口袋公园")
 >>> searcher = Searcher.of([weather, news, more], [tokenize(p.text + p.headline) for p in (weather, news, more)])
->>> [answer(searcher, q).status.value for q in ("你好", "今天天气", "A股行情")]
-['greeting', 'answered', 'none']
+>>> [answer(searcher, q).status.value for q in ("你好", "今天天气", "A股行情", "会议开了几个小时")]
+['greeting', 'answered', 'none', 'related']
 >>> answer(searcher, "今天天气").passages[0].sentence
 '今天多云到晴。'
 """
@@ -21,18 +31,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from . import tokenizing
-from .models import Answer, Hit, Question, Status
+from . import evidence, tokenizing
+from .models import Answer, Hit, Paragraph, Question, Status
 from .searching import Searcher
-from .understanding import understand
+from .understanding import EVENT_KINDS, understand
 
 # The least share of a question's informative words (idf-weighted) a passage must hold to answer it;
 # measured with benchmarks/no_answer.py (README: "No answer").
 COVERAGE = 0.3
+# A passage holding this share of the question is on its topic even without the anchor word (谁带队
+# is answered by 率党政代表团: the rarest word is the paper's synonym away).
+STRONG_COVERAGE = 0.6
 PASSAGES = 3  # shown in the first reply
 POOL = 20  # hits judged per question: the passages and those behind 更多结果
+# What a sentence naming the word asked about (and holding an answer) adds to its paragraph's
+# coverage when the best paragraph of an article is chosen.
+FOCUS_BONUS = 0.15
+# Articles whose scores are within this share of each other tie, and the newer paper goes first.
+TIE = 0.05
+# The share of the question's weight a second passage of the first article must add.
+SECOND_PASSAGE = 0.15
+MIN_WEIGHT = 0.01  # floor of a word's weight (see word_weights)
 
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+[”’」』）)]*|$)", re.S)
 
@@ -44,43 +65,205 @@ def split_sentences(text: str) -> list[str]:
 
 def answer(searcher: Searcher, question: Question | str, passages: int = PASSAGES, pool: int = POOL,
            coverage: float = COVERAGE) -> Answer:
-    """The answer to one message; passages beyond the first ``passages`` go to ``more``."""
+    """The answer to one message; passages beyond the first ``passages`` go to ``more``.
+
+    A message given as text is understood here, with dates counted from ``searcher.today()``.
+    """
     if not 0 <= coverage <= 1:
         raise ValueError(f"coverage must be in [0, 1], got {coverage}")
     if isinstance(question, str):
-        question = understand(question)
+        question = understand(question, searcher.today())
     if question.intent is not None:
         return Answer(question.text, question.intent)
     if not question.words:
         return Answer(question.text, Status.EMPTY)
-    weights = word_weights(searcher, question)
-    hits = tuple(judge(hit, question, weights) for hit in searcher.search(question, k=pool))
-    if not hits or hits[0].coverage < coverage:
-        return Answer(question.text, Status.NONE, hits=hits)
-    chosen = distinct_passages(hit for hit in hits if hit.coverage >= coverage)
-    return Answer(question.text, Status.ANSWERED, tuple(chosen[:passages]), tuple(chosen[passages:]), hits)
+    reading = Reading.of(searcher, question)
+    hits = tuple(reading.judge(hit) for hit in searcher.search(question, k=pool))
+    on_topic = [hit for hit in hits if hit.coverage >= coverage and (hit.anchored or hit.coverage >= STRONG_COVERAGE)]
+    if not on_topic:
+        return Answer(question.text, Status.NONE, hits=hits, today=question.today)
+    articles = reading.articles(searcher, on_topic)
+    best = reading.in_order([reading.best_paragraph(judged) for judged in articles.values()], on_topic)
+    dates = question.dates
+    if dates is not None and dates.insist and any(hit.dated for hit in best):
+        best = [hit for hit in best if hit.dated is not False]
+    chosen = distinct_passages(best)
+    second = reading.second_passage(articles[chosen[0].paragraph.article_id], chosen[0])
+    if second is not None:
+        chosen.insert(1, second)
+    status = Status.ANSWERED if reading.answers(chosen[0]) else Status.RELATED
+    return Answer(question.text, status, tuple(chosen[:passages]), tuple(chosen[passages:]), hits,
+                  today=question.today, byline=question.byline)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question read against one corpus: each word's weight, and the anchor a passage must hold."""
+
+    question: Question
+    weights: tuple[float, ...]
+    anchor: int | None  # index into question.words
+
+    @classmethod
+    def of(cls, searcher: Searcher, question: Question) -> Reading:
+        weights = tuple(word_weights(searcher, question))
+        held = [any(searcher.df(form) for form in forms) for forms in question.words]
+        return cls(question, weights, anchor_of(question, weights, held))
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights)
+
+    def judge(self, hit: Hit) -> Hit:
+        """The hit with its coverage, its best sentence, the question terms it holds and whether it
+        holds the anchor, an answer of the asked kind and the question's days.
+
+        Plain substring checks on normalised text, weighted by idf: no tokenizing beyond the question's.
+        """
+        question, paragraph = self.question, hit.paragraph
+        body = tokenizing.normalize(paragraph.text)
+        titled = _titled(paragraph)
+        present = self._present(titled)
+        coverage = self._share(present)
+        terms = tuple(dict.fromkeys(form for forms in question.words for form in forms
+                                    if len(form) > 1 and form in body))
+        sentence, typed = self._best_sentence(paragraph.text)
+        return replace(hit, sentence=sentence.strip(), terms=terms, coverage=coverage,
+                       anchored=self.anchor is None or present[self.anchor] >= 0.5, typed=typed,
+                       dated=evidence.date_agrees(question.dates, paragraph, titled))
+
+    def articles(self, searcher: Searcher, hits: Sequence[Hit]) -> dict[str, list[Hit]]:
+        """Every paragraph that holds a question word of each article of ``hits``, judged, in rank
+        order of the articles (the ranked hits themselves when the store no longer has the article)."""
+        order = list(dict.fromkeys(hit.paragraph.article_id for hit in hits))
+        whole = searcher.paragraphs.articles(order)
+        ranked: dict[tuple[str, int], Hit] = {}
+        for hit in hits:
+            ranked.setdefault(_place(hit.paragraph), hit)
+        found = {}
+        for article in order:
+            judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())]
+            found[article] = ([hit for hit in judged if hit.terms]
+                              or [hit for hit in hits if hit.paragraph.article_id == article])
+        return found
+
+    def best_paragraph(self, judged: Sequence[Hit]) -> Hit:
+        """Which paragraph of an article to show: among those whose own text (titles are every
+        paragraph's) covers at least half what the best covers, the one whose sentence holds the
+        answer most plainly, then the one covering most (more when its sentence names the word
+        asked about); on a tie, the earlier."""
+        kind = self.question.answer_type
+        own = {id(hit): self._covered(tokenizing.normalize(hit.paragraph.text)) for hit in judged}
+        floor = max(own.values()) / 2
+
+        def key(hit: Hit) -> tuple[int, float, int, float]:
+            plain = tokenizing.normalize(hit.sentence)
+            plainly = evidence.strength(kind, plain) if kind and hit.typed and own[id(hit)] >= floor else 0
+            focused = FOCUS_BONUS * self.total * (hit.typed and self._names_focus(plain))
+            return (plainly, round(own[id(hit)] + focused, 6), -hit.paragraph.position, hit.score)
+
+        return max(judged, key=key)
+
+    @staticmethod
+    def in_order(best: Sequence[Hit], hits: Sequence[Hit]) -> list[Hit]:
+        """Articles' passages in the order to read them: those of the question's days first, then by
+        rank, where ranks within ``TIE`` of each other go to more coverage, then to the newer paper."""
+        scores: dict[str, float] = {}
+        for hit in hits:  # best first: an article's score is its best paragraph's
+            scores.setdefault(hit.paragraph.article_id, hit.score)
+        top = max(scores.values()) or 1.0
+
+        def key(hit: Hit) -> tuple[bool, int, float, str]:
+            near = round(scores[hit.paragraph.article_id] / top / TIE)
+            return (hit.dated is not True, -near, -round(hit.coverage, 3), _newest_first(hit.paragraph.date))
+
+        return sorted(best, key=key)
+
+    def second_passage(self, judged: Sequence[Hit], first: Hit) -> Hit | None:
+        """Another paragraph of the first passage's article that holds question words it lacks."""
+        missing = [i for i, share in enumerate(self._present(_titled(first.paragraph)))
+                   if share < 0.5 and self.question.words[i][0] not in self.question.places]
+        best, gained = None, SECOND_PASSAGE * self.total
+        for hit in judged:
+            if hit.paragraph.position == first.paragraph.position or not missing:
+                continue
+            present = self._present(tokenizing.normalize(hit.paragraph.text))
+            gain = sum(self.weights[i] * present[i] for i in missing)
+            if gain > gained:
+                best, gained = hit, gain
+        return best
+
+    def answers(self, hit: Hit) -> bool:
+        """Whether the first passage answers: what was asked is in it, and its paper is not of
+        other days than the question names outright or insists on."""
+        question = self.question
+        if question.byline:
+            return bool(hit.paragraph.byline)
+        dates = question.dates
+        contradicted = dates is not None and (dates.explicit or dates.insist) and hit.dated is False
+        return hit.typed and not contradicted
+
+    def _present(self, text: str) -> list[float]:
+        """How much of each question word ``text`` holds (1: wholly, in some form)."""
+        return [max(_presence(form, text) for form in forms) for forms in self.question.words]
+
+    def _covered(self, text: str) -> float:
+        return sum(w * p for w, p in zip(self.weights, self._present(text), strict=True))
+
+    def _share(self, present: Sequence[float]) -> float:
+        """The weighted share of the question ``present`` covers; the answer's category word (房企
+        in 哪家房企) counts only where it is named."""
+        covered = sum(w * p for w, p in zip(self.weights, present, strict=True))
+        total = self.total - sum(w for forms, w, p in zip(self.question.words, self.weights, present, strict=True)
+                                 if forms == self.question.category and p < 0.5)
+        return covered / total if total > 0 else 0.0
+
+    def _best_sentence(self, text: str) -> tuple[str, bool]:
+        """The sentence to show, and whether it holds an answer of the asked kind: among those that
+        hold some question word, one that holds an answer and names the word asked about, else the
+        one holding an answer most plainly, else the one covering most."""
+        kind = self.question.answer_type
+        best, best_key, best_typed = text, (False, 0, -1.0), not kind
+        for sentence in split_sentences(text) or [text]:
+            plain = tokenizing.normalize(sentence)
+            covered = self._covered(plain)
+            focused = self._names_focus(plain)
+            plainly = evidence.strength(kind, plain) if kind else 0
+            if kind in EVENT_KINDS and self.question.focus and not focused:
+                plainly = 0  # 年底开工 does not say when it opens to traffic
+            key = (plainly > 0 and covered > 0 and focused, plainly if covered > 0 else 0, covered)
+            if key > best_key:
+                best, best_key, best_typed = sentence, key, plainly > 0 or not kind
+        return best, best_typed
+
+    def _names_focus(self, text: str) -> bool:
+        # A one-character event (签, 建) is named inside its compounds: 签订, 始建.
+        return any(form in text if len(form) == 1 else _presence(form, text) >= 0.5 for form in self.question.focus)
 
 
 def word_weights(searcher: Searcher, question: Question) -> list[float]:
-    """The weight of each question word: the idf of its rarest form in this corpus."""
-    return [max(searcher.idf(form) for form in forms) for forms in question.words]
+    """The weight of each question word: the idf of its rarest form in this corpus.
 
-
-def judge(hit: Hit, question: Question, weights: Sequence[float]) -> Hit:
-    """The hit with how much of the question it covers, its best sentence and the question terms it holds.
-
-    Plain substring checks on normalised text, weighted by idf: no tokenizing beyond the question's.
+    BM25's idf turns negative on a corpus of one or two articles (a bot's first upload), where every
+    word is in most paragraphs; a small floor keeps the words' shares meaningful there.
     """
-    paragraph = hit.paragraph
-    body = tokenizing.normalize(paragraph.text)
-    titled = tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} ") + body
-    total = sum(weights)
-    coverage = _covered(titled, question.words, weights) / total if total else 0.0
-    terms = tuple(dict.fromkeys(form for forms in question.words for form in forms
-                                if len(form) > 1 and form in body))
-    best = max(split_sentences(paragraph.text) or [paragraph.text],
-               key=lambda sentence: _covered(tokenizing.normalize(sentence), question.words, weights))
-    return replace(hit, sentence=best.strip(), terms=terms, coverage=coverage)
+    return [max(MIN_WEIGHT, *(searcher.idf(form) for form in forms)) for forms in question.words]
+
+
+def anchor_of(question: Question, weights: Sequence[float], held: Sequence[bool]) -> int | None:
+    """The word a passage must hold to be on the topic: the rarest word the corpus holds that is not
+    a place, a bare number or the answer's category, preferring words of two characters or more. None when the question
+    names only places.
+
+    A word no paragraph holds (护照, or a verb the paper words otherwise: 获得) anchors only when the
+    question has no other: then nothing is on its topic (iPhone 17 is not about 17℃).
+    """
+    topical = [i for i, forms in enumerate(question.words) if forms[0] not in question.places
+               and forms != question.category and not forms[0].replace(".", "").isdigit()]
+    topical = [i for i in topical if len(question.words[i][0]) > 1] or topical
+    if not topical:
+        return None
+    return max([i for i in topical if held[i]] or topical, key=lambda i: weights[i])
 
 
 def distinct_passages(hits: Iterable[Hit]) -> list[Hit]:
@@ -98,16 +281,28 @@ def distinct_passages(hits: Iterable[Hit]) -> list[Hit]:
     return chosen
 
 
+def _titled(paragraph: Paragraph) -> str:
+    """A paragraph's normalised text after its article's titles, for what it holds."""
+    return tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} {paragraph.text}")
+
+
+def _place(paragraph: Paragraph) -> tuple[str, int]:
+    return paragraph.article_id, paragraph.position
+
+
+def _newest_first(day: str | None) -> str:
+    """A sort key putting later ISO dates first (and undated last)."""
+    return "".join(chr(0x7F - ord(c)) for c in day) if day else "\x7f"
+
+
 def _presence(word: str, text: str) -> float:
-    """1 if ``word`` is in ``text``; for a compound jieba kept whole ("今天天气"), the share of its bigrams that are."""
+    """1 if ``word`` is in ``text`` (a one-character word only standing alone: 办 is not in 举办);
+    for a compound jieba kept whole (今天天气) or guessed (装平层), the share of its bigrams that are."""
+    if len(word) == 1:
+        return 1.0 if tokenizing.stands_alone(word, text) else 0.0
     if word in text:
         return 1.0
-    if len(word) < 4:
+    if len(word) < 3 or (len(word) == 3 and tokenizing.in_dictionary(word)):
         return 0.0
     bigrams = [word[i:i + 2] for i in range(len(word) - 1)]
     return sum(b in text for b in bigrams) / len(bigrams)
-
-
-def _covered(text: str, words: Sequence[tuple[str, ...]], weights: Sequence[float]) -> float:
-    """The idf-weighted amount of the question's words (in any of their forms) that ``text`` holds."""
-    return sum(w * max(_presence(form, text) for form in forms) for forms, w in zip(words, weights, strict=True))

@@ -229,12 +229,16 @@ class BM25Index:
         idf[idf < 0] = self.epsilon * self.average_idf
         return idf
 
+    def term_df(self, token: str) -> int:
+        """How many documents hold the term."""
+        return int(self._df(term_keys([token], cached=True))[0])
+
     def term_idf(self, token: str) -> float:
         """The term's idf; a term no document holds gets the idf of a term found once, or more."""
-        df = self._df(term_keys([token], cached=True))
-        if not df[0]:
+        df = self.term_df(token)
+        if not df:
             return math.log(self.size + 0.5) - math.log(0.5)
-        return float(self.idf_of(df.astype(np.float64))[0])
+        return float(self.idf_of(np.array([df], dtype=np.float64))[0])
 
     def _df(self, keys: np.ndarray) -> np.ndarray:
         found, rows = lookup(self.vocabulary_keys, keys)

@@ -1,7 +1,8 @@
 """Where a searcher's paragraphs come from: held in memory, or read from the store when a hit needs them.
 
-Both answer the same three questions: which documents may answer (adverts are indexed, never
-shown), the paragraphs of some documents, and what the corpus holds (``CorpusFacts``).
+Both answer the same four questions: which documents may answer (adverts are indexed, never
+shown), the paragraphs of some documents, every paragraph of some articles, and what the corpus
+holds (``CorpusFacts``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -32,6 +34,8 @@ class ParagraphSource(Protocol):
 
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]: ...
 
+    def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]: ...
+
     def facts(self) -> CorpusFacts: ...
 
 
@@ -47,6 +51,16 @@ class MemoryParagraphs:
 
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
         return {doc: self.items[doc] for doc in docs}
+
+    def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]:
+        return {article: self._by_article[article] for article in article_ids if article in self._by_article}
+
+    @cached_property
+    def _by_article(self) -> dict[str, tuple[Paragraph, ...]]:
+        found: dict[str, list[Paragraph]] = {}
+        for paragraph in self.items:
+            found.setdefault(paragraph.article_id, []).append(paragraph)
+        return {article: tuple(sorted(paragraphs, key=lambda p: p.position)) for article, paragraphs in found.items()}
 
     def facts(self) -> CorpusFacts:
         seen: dict[str, tuple[str, str | None]] = {}
@@ -86,6 +100,10 @@ class StoredParagraphs:
             if row is not None and text_check(row[1]) == self.rows.checks[doc]:
                 found[doc] = row[0]
         return found
+
+    def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]:
+        """Every paragraph of these articles as the store holds them now."""
+        return self._reading(lambda store: store.article_paragraphs(list(article_ids)))
 
     def facts(self) -> CorpusFacts:
         return self._reading(lambda store: store.facts(NEWEST))

@@ -8,6 +8,7 @@ and brought up to date is ``library``'s.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from functools import cached_property
 
 import numpy as np
@@ -16,7 +17,7 @@ from .errors import EmptyCorpus
 from .indexing import BM25Index
 from .models import CorpusFacts, Hit, Paragraph, Question
 from .paragraphs import MemoryParagraphs, ParagraphSource
-from .understanding import understand
+from .understanding import PINGHU, understand
 
 # Measured on the CMRC2018 sentence task and the seed questions (benchmarks/cmrc.py, README).
 K1 = 0.9
@@ -61,7 +62,7 @@ class Searcher:
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         if isinstance(question, str):
-            question = understand(question)
+            question = understand(question, self.today())
         if not question.tokens:
             return []
         ranked = self.index.top(question.tokens, k, exclude=self.excluded)
@@ -71,6 +72,17 @@ class Searcher:
     def idf(self, word: str) -> float:
         """How rare a word is in this corpus (see BM25Index.term_idf)."""
         return self.index.term_idf(word)
+
+    def df(self, word: str) -> int:
+        """How many paragraphs (with their titles) hold a word."""
+        return self.index.term_df(word)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The day a question's 今天, 昨天, 去年 count from: today in Pinghu, or the newest paper's day
+        when today's paper is not in."""
+        calendar = (now or datetime.now(PINGHU)).astimezone(PINGHU).date()
+        newest = self.facts.newest
+        return min(calendar, date.fromisoformat(newest[:10])) if newest else calendar
 
     @cached_property
     def facts(self) -> CorpusFacts:

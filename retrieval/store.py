@@ -38,7 +38,8 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
 WAIT = 30.0  # seconds a write waits for another connection's transaction (an ingest in a shell)
 
 _PARAGRAPH_FIELDS = ("SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
-                     "a.page, a.section, a.source, ")
+                     "a.page, a.section, a.source, a.byline, ")
+_FIELDS = 12  # columns of _PARAGRAPH_FIELDS; what a query adds comes after them
 _PARAGRAPH_ORDER = " ORDER BY a.date IS NULL, a.date, a.source, a.position, p.position"
 _WITH_TOKENS = (
     _PARAGRAPH_FIELDS + "t.tokens, h.tokens FROM paragraphs p JOIN articles a ON a.id = p.article_id "
@@ -47,6 +48,8 @@ _WITH_TOKENS = (
 _PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + _PARAGRAPH_ORDER
 _PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
                      "WHERE p.id IN ({marks})")
+_ARTICLE_PARAGRAPHS = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
+                       "WHERE p.article_id IN ({marks}) ORDER BY p.article_id, p.position")
 # What an index needs of each paragraph, without its text: the sort spills far less at a million rows.
 _INDEX_ROWS = ("SELECT p.id, p.token_key, a.kind, t.tokens, h.tokens FROM paragraphs p "
                "JOIN articles a ON a.id = p.article_id "
@@ -57,7 +60,7 @@ _INDEX_ROWS = ("SELECT p.id, p.token_key, a.kind, t.tokens, h.tokens FROM paragr
 def _paragraph(row: tuple[Any, ...]) -> Paragraph:
     return Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
                      subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",
-                     section=row[9] or "", source=row[10] or "")
+                     section=row[9] or "", source=row[10] or "", byline=row[11] or "")
 
 
 def now() -> str:
@@ -282,7 +285,7 @@ class Store:
         """Every paragraph with its article fields, its cached tokens and its headline's tokens, in
         corpus order."""
         for row in self.db.execute(_PARAGRAPHS_WITH_TOKENS, {"v": version}):
-            yield _paragraph(row), row[11], row[12]
+            yield _paragraph(row), row[_FIELDS], row[_FIELDS + 1]
 
     def index_rows(self, version: str, source_path: str | None = None
                    ) -> Iterator[tuple[int, str, str, str | None, str | None]]:
@@ -295,8 +298,16 @@ class Store:
     def paragraphs_by_id(self, ids: list[int]) -> dict[int, tuple[Paragraph, str]]:
         """The paragraphs still stored among ``ids``, each with its text's token key."""
         marks = ",".join("?" * len(ids))
-        return {row[0]: (_paragraph(row), row[11]) for row in
+        return {row[0]: (_paragraph(row), row[_FIELDS]) for row in
                 self.db.execute(_PARAGRAPHS_BY_ID.format(marks=marks), ids)} if ids else {}
+
+    def article_paragraphs(self, article_ids: list[str]) -> dict[str, tuple[Paragraph, ...]]:
+        """Every stored paragraph of these articles, in order (an answer looks past the ranked one)."""
+        found: dict[str, list[Paragraph]] = {}
+        marks = ",".join("?" * len(article_ids))
+        for row in self.db.execute(_ARTICLE_PARAGRAPHS.format(marks=marks), article_ids) if article_ids else ():
+            found.setdefault(row[1], []).append(_paragraph(row))
+        return {article: tuple(paragraphs) for article, paragraphs in found.items()}
 
     def facts(self, newest: int) -> CorpusFacts:
         """The kinds of item stored, the number of articles, and (headline, date) of the newest

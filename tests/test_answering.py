@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from retrieval.answering import answer, judge, split_sentences, word_weights
+from retrieval.answering import Reading, answer, split_sentences
 from retrieval.models import Hit, Paragraph, Status
 from retrieval.searching import Searcher
+from retrieval.tokenizing import tokenize
 from retrieval.understanding import understand
 from testkit.questions import OFF_TOPIC, RESIDENT_QUESTIONS
 
@@ -55,7 +58,7 @@ def test_passage_carries_its_best_sentence_and_the_question_terms_it_holds(searc
     assert top.sentence.startswith("本报讯 日前,平湖经济技术开发区与嘉兴长三角创新投资集团有限公司签订了"
                                    "《战略合作协议》")
     assert {"平湖", "战略", "合作", "协议", "经济技术开发区"} <= set(top.terms)
-    assert top.coverage == 1.0
+    assert 0.7 < top.coverage < 1.0  # 签 counts only standing alone, and the paper prints 签订
 
 
 def test_weather_questions_answer_from_the_weather_item(searcher):
@@ -68,7 +71,7 @@ def test_weather_questions_answer_from_the_weather_item(searcher):
 def test_coverage_counts_alias_forms_and_weighs_rare_words_more(searcher):
     question = understand("经开区的基金规模")
     paragraph = Paragraph(id=0, article_id="a", position=0, text="平湖经济技术开发区设立基金。", headline="标题")
-    judged = judge(Hit(paragraph, 1.0), question, word_weights(searcher, question))
+    judged = Reading.of(searcher, question).judge(Hit(paragraph, 1.0))
     assert judged.terms == ("经济技术开发区", "基金")
     assert 0.3 < judged.coverage < 1.0  # 规模 is missing
 
@@ -80,3 +83,76 @@ def test_coverage_threshold_is_validated(searcher):
 
 def test_sentences_keep_their_punctuation_and_quotes():
     assert split_sentences("他说：“好。”然后走了！没了") == ["他说：“好。”", "然后走了！", "没了"]
+
+
+def corpus(*articles: tuple[str, str, str, tuple[str, ...]]) -> Searcher:
+    """A searcher over made-up articles: (article id, headline, date, paragraphs)."""
+    paragraphs = [Paragraph(id=len(done) + i, article_id=aid, position=i, text=text, headline=headline, date=day,
+                            byline="记者 张 明" if aid == "a" else "")
+                  for done in ([],) for aid, headline, day, texts in articles for i, text in enumerate(texts)]
+    paragraphs = [replace(p, id=n) for n, p in enumerate(paragraphs)]
+    return Searcher.of(paragraphs, [tokenize(p.text + p.headline) for p in paragraphs])
+
+
+PROJECT = corpus(
+    ("a", "新能源项目落户独山港", "2025-12-18", (
+        "本报讯 新能源电池项目落户独山港经济开发区，项目建成后将带动上下游企业集聚，独山港新能源产业再添新动能。",
+        "据悉，该项目计划总投资12亿元，用地约150亩，将建设电池生产线四条。",
+        "项目负责人表示，将加快推进项目建设，力争明年6月底前竣工投产。")),
+    ("b", "独山港召开项目推进会", "2024-03-02", (
+        "本报讯 独山港镇召开新能源项目推进会，部署全年项目建设工作，要求各部门服务好新能源项目。",)),
+    ("c", "当湖街道开展垃圾分类宣传", "2025-12-17", (
+        "本报讯 当湖街道开展垃圾分类宣传活动，志愿者走进社区发放宣传资料。",)),
+    ("d", "市图书馆新馆开放", "2025-12-16", ("本报讯 市图书馆新馆昨天开放，市民排队入馆借书。",)),
+    ("e", "乍浦镇举办渔民画展", "2025-12-15", ("本报讯 乍浦镇渔民画展在文化站举办，展出作品六十余幅。",)),
+    ("f", "钟埭街道慰问老党员", "2025-12-14", ("本报讯 钟埭街道走访慰问老党员和困难群众，送上慰问品。",)),
+    ("g", "新埭镇召开安全生产会议", "2025-12-13", ("本报讯 新埭镇召开安全生产工作会议，部署冬季安全检查。",)),
+)
+
+
+def test_the_paragraph_that_answers_is_shown_not_the_one_repeating_the_topic():
+    result = answer(PROJECT, "独山港新能源项目总投资多少钱")
+    assert result.status is Status.ANSWERED
+    top = result.passages[0]
+    assert top.paragraph.article_id == "a"
+    assert top.sentence == "据悉，该项目计划总投资12亿元，用地约150亩，将建设电池生产线四条。"
+    assert top.typed
+
+
+def test_the_sentence_holding_the_asked_kind_is_marked():
+    assert answer(PROJECT, "独山港新能源项目用地多大").passages[0].sentence.startswith("据悉，该项目计划总投资12亿元")
+    assert answer(PROJECT, "独山港新能源项目什么时候投产").passages[0].sentence == (
+        "项目负责人表示，将加快推进项目建设，力争明年6月底前竣工投产。")
+
+
+def test_a_question_on_the_topic_that_the_paper_does_not_answer_is_related_not_answered():
+    result = answer(PROJECT, "独山港新能源项目的电池生产线有多长")
+    assert result.status is Status.RELATED
+    assert result.passages[0].paragraph.article_id == "a"
+
+
+def test_a_question_naming_a_year_prefers_that_years_article():
+    assert answer(PROJECT, "2024年独山港新能源项目推进会").passages[0].paragraph.article_id == "b"
+    assert answer(PROJECT, "独山港新能源项目推进会").passages[0].paragraph.article_id == "b"
+
+
+def test_a_question_insisting_on_a_day_gets_only_that_days_articles():
+    result = answer(PROJECT, "只看2025年12月18日的新能源项目")
+    assert {hit.paragraph.article_id for hit in result.passages + result.more} == {"a"}
+
+
+def test_who_wrote_it_is_answered_by_an_article_with_a_byline():
+    result = answer(PROJECT, "新能源项目落户独山港那篇是谁写的")
+    assert result.status is Status.ANSWERED and result.byline
+    assert result.passages[0].paragraph.byline == "记者 张 明"
+
+
+def test_a_first_upload_of_one_article_answers_questions_on_it():
+    one = corpus(("a", "独山港镇新建五座口袋公园", "2025-12-19", ("本报讯 今年以来，独山港镇新建口袋公园五座。",)))
+    assert answer(one, "独山港镇口袋公园").status is Status.ANSWERED
+
+
+@pytest.mark.parametrize("question", ["战略合作协议签了多少年?", "新仓镇的廉政教育基地几点开门?",
+                                      "市委常委会扩大会议开了几个小时?"])
+def test_seed_questions_the_page_does_not_answer_are_never_answered(searcher, question):
+    assert answer(searcher, question).status in (Status.RELATED, Status.NONE)
