@@ -18,7 +18,6 @@ from retrieval.models import Hit
 from retrieval.pages import WARNINGS
 from retrieval.searching import Searcher
 from retrieval.store import Store
-from retrieval.understanding import understand
 
 from . import formatting
 from .settings import Settings, SettingsError, load_settings
@@ -81,7 +80,7 @@ def hit_json(hit: Hit) -> dict[str, object]:
     p = hit.paragraph
     return {"headline": p.headline, "subheadline": p.subheadline, "text": p.text, "sentence": hit.sentence,
             "score": round(hit.score, 6), "article_id": p.article_id, "paragraph_id": p.id, "kind": p.kind,
-            "date": p.date, "page": p.page, "source": p.source}
+            "date": p.date, "page": p.page, "source": p.source, "byline": p.byline}
 
 
 @click.group()
@@ -145,10 +144,13 @@ def ask(question: str | None, k: int, as_json: bool, db: Path | None) -> None:
     searcher = open_searcher(db or settings.newsbot_db_path, settings.newsbot_data_dir)
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in questions:
-        result = answer(searcher, understand(text), pool=max(k, POOL))
+        result = answer(searcher, text, pool=max(k, POOL))
         if as_json:
-            hits = [hit_json(hit) for hit in result.hits[:k]] if result.answered else []
-            click.echo(json.dumps({"question": text, "hits": hits}, ensure_ascii=False))
+            # "hits" are ranked by score, for scripts; "passages" are what a resident is shown, in order.
+            hits = [hit_json(hit) for hit in result.hits[:k]] if result.passages else []
+            shown = [hit_json(hit) for hit in (result.passages + result.more)[:k]]
+            click.echo(json.dumps({"question": text, "status": result.status.value, "hits": hits,
+                                   "passages": shown}, ensure_ascii=False))
         else:
             click.echo(formatting.render(result, html=False, latest=searcher.facts.latest[:3]))
             click.echo()
@@ -171,7 +173,7 @@ def chat(db: Path | None) -> None:
         if text.strip() == "/latest":
             click.echo(formatting.render_headlines(searcher.facts.latest[:10], html=False))
             continue
-        click.echo(formatting.render(answer(searcher, understand(text)), html=False,
+        click.echo(formatting.render(answer(searcher, text), html=False,
                                      latest=searcher.facts.latest[:3]))
 
 

@@ -31,6 +31,7 @@ HELP = (
     "/latest 查看最新报道标题"
 )
 NO_ANSWER = "抱歉，现有报道里没有找到能回答这个问题的内容。"
+RELATED = "没有找到确切答案，以下报道可能相关："
 EMPTY = "没看懂这个问题，请用一句中文描述您想了解的新闻，例如“平湖经开区和谁签了战略合作协议？”"
 LATEST_TITLE = "最新报道："
 NOTHING_YET = "目前还没有收录任何报道。"
@@ -83,10 +84,16 @@ def excerpt(text: str, sentence: str, limit: int = PASSAGE_CHARS) -> str:
     return ("…" if start > 0 else "") + body + ("…" if end < len(sentences) and not body.endswith("…") else "")
 
 
-def highlight(text: str, terms: Sequence[str], html: bool) -> str:
-    """Escape ``text`` and underline every occurrence of ``terms`` (longest first, case-insensitive)."""
+def highlight(text: str, terms: Sequence[str], html: bool, sentence: str = "") -> str:
+    """Escape ``text``, underline every occurrence of ``terms`` (longest first, case-insensitive) and
+    set ``sentence``, the one that answers, in bold when the passage says more than it."""
     if not html:
         return text
+    at = text.find(sentence.strip()) if sentence.strip() and sentence.strip() != text.strip() else -1
+    if at >= 0:
+        end = at + len(sentence.strip())
+        return (highlight(text[:at], terms, html) + "<b>" + highlight(text[at:end], terms, html) + "</b>"
+                + highlight(text[end:], terms, html))
     wanted = sorted({t for t in terms if t}, key=len, reverse=True)
     if not wanted:
         return escape(text, html)
@@ -106,23 +113,35 @@ def highlight(text: str, terms: Sequence[str], html: bool) -> str:
     return "".join(out)
 
 
-def render_hit(hit: Hit, html: bool, limit: int = PASSAGE_CHARS) -> str:
-    """One passage: headline in bold, where it ran, then the passage with the matched terms marked."""
+def old_report(day: str | None, today: str) -> str:
+    """"这是2021年的报道" for a passage from a year before ``today``'s, else ""."""
+    if not day or not today or day[:4] >= today[:4] or not day[:4].isdigit():
+        return ""
+    return f"这是{day[:4]}年的报道"
+
+
+def render_hit(hit: Hit, html: bool, limit: int = PASSAGE_CHARS, today: str = "", marked: bool = False,
+               byline: bool = False) -> str:
+    """One passage: headline in bold, where it ran (and how old it is), then the passage with the
+    matched terms underlined and, when ``marked``, the answering sentence in bold; with ``byline``,
+    who wrote it first."""
     p = hit.paragraph
     # A copy that starts below its headline still shows the title it has.
     lines = [bold(clip(p.headline or p.subheadline or "（无标题）", HEADLINE_CHARS), html)]
-    located = source_line(p)
+    located = "，".join(part for part in (source_line(p), old_report(p.date, today)) if part)
     if located:
         lines.append(escape(located, html))
-    lines.append(highlight(excerpt(p.text, hit.sentence, limit), hit.terms, html))
+    if byline and p.byline:
+        lines.append(bold(f"作者：{clip(p.byline, HEADLINE_CHARS)}", html))
+    lines.append(highlight(excerpt(p.text, hit.sentence, limit), hit.terms, html, hit.sentence if marked else ""))
     return "\n".join(lines)
 
 
-def render_hits(hits: Sequence[Hit], html: bool) -> str:
+def render_hits(hits: Sequence[Hit], html: bool, today: str = "", marked: bool = False, byline: bool = False) -> str:
     """Passages separated by blank lines, shortened until the message fits Telegram's limit."""
     limit = PASSAGE_CHARS
     while True:
-        text = "\n\n".join(render_hit(hit, html, limit) for hit in hits)
+        text = "\n\n".join(render_hit(hit, html, limit, today, marked, byline) for hit in hits)
         if len(text) <= MAX_MESSAGE or limit <= 40:
             return text[:MAX_MESSAGE] if not html else text
         limit //= 2
@@ -150,7 +169,9 @@ def render(answer: Answer, html: bool, latest: Sequence[tuple[str, str | None]] 
         if latest:
             text += "\n\n" + render_headlines(latest, html, "您可以看看这些最新报道：")
         return text
-    return render_hits(answer.passages, html)
+    if answer.status is Status.RELATED:
+        return RELATED + "\n\n" + render_hits(answer.passages, html, answer.today)
+    return render_hits(answer.passages, html, answer.today, marked=True, byline=answer.byline)
 
 
 RATE_LIMITED = "您提问太快了，请稍等一分钟再问。"

@@ -116,7 +116,9 @@ async def on_more(update: Update, context: Context) -> None:
     await query.answer()
     page: tuple[Hit, ...] = hits[offset:offset + PAGE]
     markup = more_button(key, offset + PAGE) if offset + PAGE < len(hits) else None
-    await query.message.reply_text(formatting.render_hits(page, html=True), parse_mode=ParseMode.HTML,
+    searcher = context.bot_data.service.searcher
+    today = searcher.today().isoformat() if searcher else ""
+    await query.message.reply_text(formatting.render_hits(page, html=True, today=today), parse_mode=ParseMode.HTML,
                                    reply_markup=markup)
 
 

@@ -13,7 +13,6 @@ from retrieval.ingesting import IngestReport
 from retrieval.library import Library
 from retrieval.models import Answer, Status
 from retrieval.searching import Searcher
-from retrieval.understanding import understand
 
 from .questionlog import LOCAL, QuestionLog
 
@@ -89,8 +88,8 @@ class NewsService:
         searcher, generation = self._serving
         if searcher is None:
             raise CorpusNotReady("no corpus is in service yet")
-        result = answer(searcher, understand(text))
-        if result.status in (Status.ANSWERED, Status.NONE):
+        result = answer(searcher, text)
+        if result.status in (Status.ANSWERED, Status.RELATED, Status.NONE):
             top = result.passages[0].paragraph.article_id if result.passages else ""
             self.questions.record(text, result.answered, top)
         return result, generation

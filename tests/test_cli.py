@@ -13,7 +13,7 @@ from bot.cli import main
 from .conftest import ROOT, SEED_HEADLINES, headlines
 
 HIT_KEYS = ["headline", "subheadline", "text", "sentence", "score", "article_id", "paragraph_id", "kind",
-            "date", "page", "source"]
+            "date", "page", "source", "byline"]
 
 
 @pytest.fixture
@@ -73,9 +73,11 @@ def test_chat_uses_the_bots_wording(run):
 def test_eval_prints_the_metrics_as_json(run):
     out = run("eval", str(ROOT / "tests" / "data" / "seed_qa.jsonl")).stdout
     metrics = json.loads(out.strip().splitlines()[-1])
-    assert set(metrics) == {"R@1", "R@3", "R@5", "MRR@10", "answerable", "no_answer_accuracy", "questions"}
-    assert metrics["questions"] == 33 and metrics["answerable"] == 21
+    assert set(metrics) == {"R@1", "R@3", "R@5", "MRR@10", "answer@1", "headline@1", "refused", "answerable",
+                            "no_answer_accuracy", "questions"}
+    assert metrics["questions"] == 44 and metrics["answerable"] == 27
     assert metrics["R@3"] == 1.0 and metrics["no_answer_accuracy"] == 1.0
+    assert (metrics["answer@1"], metrics["headline@1"], metrics["refused"]) == (1.0, 1.0, 0)
 
 
 def test_eval_rejects_a_qa_line_without_question(run, tmp_path):
@@ -140,3 +142,12 @@ def test_ingest_and_articles_show_what_the_parser_was_unsure_of(data_dir, db_pat
     assert "  check: photo.txt: (no headline): only one short paragraph" in ingested.output.splitlines()
     listed = CliRunner().invoke(main, ["articles", "--warnings"], env=env)
     assert listed.output.splitlines() == ["news      \t-\t-\t\t1\tphoto.txt\tno headline; only one short paragraph"]
+
+
+def test_ask_json_says_whether_the_passages_answer(run):
+    questions = "平湖经开区和谁签了战略合作协议?\n战略合作协议签了多少年?\nA股今天涨了吗\n你好\n"
+    out = run("ask", "--json", input=questions).stdout
+    records = [json.loads(line) for line in out.strip().splitlines()]
+    assert [r["status"] for r in records] == ["answered", "related", "none", "greeting"]
+    assert [bool(r["hits"]) for r in records] == [True, True, False, False]
+    assert records[1]["passages"][0]["headline"] == "地企携手聚力 资本产业深融"

@@ -21,6 +21,14 @@ def test_answer_is_bold_headline_place_then_highlighted_passage():
     assert telegram_html_problems(text) == []
 
 
+def test_the_answering_sentence_is_bold_within_a_longer_passage():
+    passage = hit("项目今年开工。总投资5亿元，用地80亩。", "新项目", ("投资",), sentence="总投资5亿元，用地80亩。")
+    text = formatting.render(Answer("q", Status.ANSWERED, (passage,)), html=True)
+    assert text.endswith("项目今年开工。<b>总<u>投资</u>5亿元，用地80亩。</b>")
+    related = formatting.render(Answer("q", Status.RELATED, (passage,)), html=True)
+    assert "<b>总" not in related and telegram_html_problems(related) == []
+
+
 def test_corpus_and_question_text_is_escaped():
     evil = hit("价格 <b>1 & 2</b> <script>x</script>", "A&B <i>", ("script", "<b>"))
     text = formatting.render(Answer("<b>?", Status.ANSWERED, (evil,)), html=True)
@@ -82,3 +90,27 @@ def test_a_passage_without_a_headline_shows_its_subheadline_or_says_so():
 def test_a_report_lists_the_items_to_check_in_chinese():
     report = IngestReport((FileReport("p<1>.txt", "new", articles=1, warnings=(("", "no-headline"),)),), 8, 33, 2, 0.4)
     assert formatting.render_report(report, html=True).splitlines()[1] == "• 请核对 p&lt;1&gt;.txt《无标题》：没有标题"
+
+
+def test_related_passages_say_they_may_not_answer():
+    passage = hit("市委常委会召开扩大会议。", "市委常委会召开扩大会议", date="2025-12-18", page="1")
+    text = formatting.render(Answer("会议开了几个小时", Status.RELATED, (passage,)), html=True)
+    assert text.startswith("没有找到确切答案，以下报道可能相关：\n\n<b>市委常委会召开扩大会议</b>")
+    assert telegram_html_problems(text) == []
+
+
+def test_a_passage_from_an_earlier_year_says_how_old_it_is():
+    old = hit("西瓜灯节开幕。", "西瓜灯节", date="2021-09-18", page="2")
+    text = formatting.render(Answer("q", Status.ANSWERED, (old,), today="2025-12-18"), html=False)
+    assert text.splitlines()[1] == "2021-09-18 · 第2版，这是2021年的报道"
+    fresh = formatting.render(Answer("q", Status.ANSWERED, (old,), today="2021-12-01"), html=False)
+    assert "这是" not in fresh
+    assert formatting.old_report(None, "2025-12-18") == "" and formatting.old_report("2024-01-02", "") == ""
+
+
+def test_who_wrote_it_shows_the_byline_above_the_passage():
+    passage = hit("本报讯 项目签约。", "项目签约", byline="记者 胡佳英 通讯员 曹金凤", date="2025-12-18", page="6")
+    text = formatting.render(Answer("谁写的", Status.ANSWERED, (passage,), byline=True), html=True)
+    assert text.splitlines()[:3] == ["<b>项目签约</b>", "2025-12-18 · 第6版", "<b>作者：记者 胡佳英 通讯员 曹金凤</b>"]
+    plain = formatting.render(Answer("写了什么", Status.ANSWERED, (passage,)), html=False)
+    assert "作者" not in plain

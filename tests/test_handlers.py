@@ -72,7 +72,7 @@ async def test_latest_lists_headlines(bot):
 
 
 async def test_more_button_pages_further_answers_and_rejects_forged_or_stale_data(bot):
-    calls = await bot.send(message_update("平湖产业人才和职业教育", RESIDENT))
+    calls = await bot.send(message_update("平湖高质量发展", RESIDENT))
     only_reply(calls)
     button = calls[0]["reply_markup"]["inline_keyboard"][0][0]
     assert button["text"] == "更多结果" and len(button["callback_data"].encode()) <= 64
