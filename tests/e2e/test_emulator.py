@@ -155,7 +155,7 @@ def test_off_topic_question_gets_no_answer(deployment):
 
 def test_more_results_button_pages_further_passages(deployment):
     user = User(deployment["base"], OTHER)
-    user.say("平湖产业人才和职业教育")
+    user.say("平湖高质量发展")
     first, = user.replies(1)
     button = first["message"]["reply_markup"]["inline_keyboard"][0][0]
     assert button["text"] == "更多结果"
