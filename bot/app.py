@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from retrieval import kernel
 from retrieval.library import Library
 from retrieval.searching import Searcher
 
@@ -45,10 +46,14 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
     service = NewsService(Library(settings.newsbot_data_dir, settings.newsbot_db_path))
 
     async def post_init(application: Application) -> None:
+        # The scoring kernel compiles (or loads from numba's cache) on the other core while the corpus
+        # loads, so the first question does not wait for it.
+        warming = asyncio.create_task(asyncio.to_thread(kernel.warm_up))
         if searcher is not None:
             service.serve(searcher)
         else:
             await asyncio.to_thread(service.load)
+        await warming
         log.info("serving %d paragraphs", len(service.searcher) if service.searcher else 0)
 
     async def post_shutdown(application: Application) -> None:

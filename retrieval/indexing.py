@@ -8,6 +8,8 @@ Nothing in a segment depends on the others, so adding a day's pages builds one s
 never touches the rest, and a kept index (``keeping``) is memory-mapped instead of read.
 
 Terms are identified by a 64-bit hash of their text: no vocabulary of millions of Python strings.
+A question is scored by the compiled kernel (``kernel``): one pass over its terms' postings, then
+the top k among the documents it touched.
 
 Invariants:
 - Document i of an index is the paragraph of row ``rows.ids[i]`` of the store, whose text hashes to
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import queue
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,6 +40,7 @@ from itertools import count, islice
 
 import numpy as np
 
+from . import kernel
 from .errors import EmptyCorpus
 
 # Documents per segment built at once: bounds the arrays of one build step (a 1M build peaked at 3.5 GB).
@@ -44,8 +48,6 @@ SEGMENT_SIZE = 1 << 17
 # A new segment is merged into the one before it while that one is at most this many times larger,
 # so a year of daily additions stays a handful of segments (and each merge stays small).
 MERGE_RATIO = 4
-COMMON_TF = 3  # postings of tf 1..COMMON_TF are summed per document before any arithmetic
-BLOCK = 1024  # documents per block when looking for the k-th best score
 # Titles carry the topic that paragraphs leave implicit: their tokens count twice in each paragraph.
 HEAD_WEIGHT = 2
 
@@ -91,13 +93,12 @@ class Segment:
 
     keys: np.ndarray  # uint64, sorted
     indptr: np.ndarray  # int64, len(keys) + 1
-    tf_counts: np.ndarray  # int32, (terms, COMMON_TF): how many of a term's postings have tf 1, 2, 3 (first, in order)
-    docs: np.ndarray  # int32, local document numbers, ascending within each tf group of each term
+    docs: np.ndarray  # int32, local document numbers, ascending within each term
     tf: np.ndarray  # uint16 (uint32 if a term repeats more than 65,535 times in one document)
     lengths: np.ndarray  # int32, tokens per document
     name: str = ""  # its folder once kept on disk (see keeping)
 
-    ARRAYS = ("keys", "indptr", "tf_counts", "docs", "tf", "lengths")
+    ARRAYS = ("keys", "indptr", "docs", "tf", "lengths")
 
     @property
     def size(self) -> int:
@@ -129,20 +130,8 @@ class Segment:
     @classmethod
     def from_postings(cls, keys: np.ndarray, terms: np.ndarray, docs: np.ndarray, tf: np.ndarray,
                       lengths: np.ndarray) -> Segment:
-        """The segment of postings sorted by term, then document: within each term, the postings of
-        tf 1, 2 and 3 come first, in that order, then the rest.
-
-        Most postings have a tf of 1 to 3, and their contribution needs no per-posting arithmetic:
-        it is the term's weight times a per-document factor of that tf, applied once per document
-        after the weights are summed.
-        """
-        group = np.minimum(tf, COMMON_TF + 1) - 1
-        order = np.argsort(terms * (COMMON_TF + 1) + group, kind="stable")  # stable: documents stay ascending
-        tf_counts = np.bincount(terms[group < COMMON_TF] * COMMON_TF + group[group < COMMON_TF],
-                                minlength=len(keys) * COMMON_TF)
-        return cls(keys=keys, indptr=_indptr(terms, len(keys)),
-                   tf_counts=tf_counts.reshape(len(keys), COMMON_TF).astype(np.int32),
-                   docs=docs[order], tf=_narrow(tf[order]), lengths=lengths)
+        """The segment of postings given term by term, each term's documents ascending."""
+        return cls(keys=keys, indptr=_indptr(terms, len(keys)), docs=docs, tf=_narrow(tf), lengths=lengths)
 
     @classmethod
     def merge(cls, first: Segment, second: Segment) -> Segment:
@@ -151,7 +140,9 @@ class Segment:
         terms = np.concatenate([np.repeat(np.searchsorted(keys, s.keys), np.diff(s.indptr)) for s in (first, second)])
         docs = np.concatenate([first.docs, second.docs + np.int32(first.size)])
         tf = np.concatenate([first.tf.astype(np.uint32), second.tf.astype(np.uint32)])
-        return cls.from_postings(keys, terms, docs, tf, np.concatenate([first.lengths, second.lengths]))
+        order = np.argsort(terms, kind="stable")  # stable: each term's first documents, then its second's
+        return cls.from_postings(keys, terms[order], docs[order], tf[order],
+                                 np.concatenate([first.lengths, second.lengths]))
 
 
 def _indptr(terms: np.ndarray, size: int) -> np.ndarray:
@@ -193,8 +184,8 @@ class BM25Index:
         self.avgdl = total / self.size if total else 1.0
         # The per-document part of the denominator, the only per-document number a question needs.
         self.norm = k1 * (1 - b + b * lengths / self.avgdl)
-        # The contribution per unit of idf of a posting of tf 1, 2, 3 in each document.
-        self.factors = [tf * (k1 + 1) / (tf + self.norm) for tf in range(1, COMMON_TF + 1)]
+        # Accumulators for the kernel, one set per question being scored at once (see _buffers).
+        self._free: queue.SimpleQueue[tuple[np.ndarray, np.ndarray, np.ndarray]] = queue.SimpleQueue()
         if vocabulary is None:
             vocabulary = _union([(s.keys, np.diff(s.indptr)) for s in segments])
         self.vocabulary_keys, self.df = vocabulary
@@ -258,39 +249,8 @@ class BM25Index:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
         keys, weights = self._weights(query)
         scores = np.zeros(self.size)
-        if not len(keys):
-            return scores
-        k1 = self.k1
-        summed = np.empty(max(segment.size for segment in self.segments))
-        for segment, start, end in zip(self.segments, self.starts[:-1].tolist(), self.starts[1:].tolist(),
-                                       strict=True):
-            found, rows = lookup(segment.keys, keys)
-            if not found.any():
-                continue
-            rows, w = rows[found], weights[found]
-            low, high = segment.indptr[rows], segment.indptr[rows + 1]
-            bounds = np.cumsum(np.column_stack([low, segment.tf_counts[rows]]), axis=1)
-            part, sums = scores[start:end], summed[:end - start]
-            # Postings of tf 1..3: sum the weights per document, then one factor per document.
-            # (np.add.at into a kept buffer: faster than bincount, which converts and allocates.)
-            for tf in range(COMMON_TF):
-                spans = list(zip(bounds[:, tf].tolist(), bounds[:, tf + 1].tolist(), strict=True))
-                docs = np.concatenate([segment.docs[a:z] for a, z in spans])
-                if len(docs):
-                    sums[:] = 0.0
-                    np.add.at(sums, docs, np.repeat(w, bounds[:, tf + 1] - bounds[:, tf]))
-                    sums *= self.factors[tf][start:end]
-                    part += sums
-            # The rest: idf · tf·(k1+1) / (tf + k1·(1−b+b·dl/avgdl)) per posting.
-            spans = list(zip(bounds[:, -1].tolist(), high.tolist(), strict=True))
-            docs = np.concatenate([segment.docs[a:z] for a, z in spans])
-            if len(docs):
-                tf = np.concatenate([segment.tf[a:z] for a, z in spans]).astype(np.float64)
-                contribution = np.repeat(w, high - bounds[:, -1]) * tf
-                contribution *= k1 + 1
-                tf += self.norm[start:end][docs]
-                contribution /= tf
-                np.add.at(part, docs, contribution)
+        seen, touched = np.zeros(self.size, dtype=np.bool_), np.zeros(self.size, dtype=np.int64)
+        self._accumulate(keys, weights, scores, seen, touched)
         return scores
 
     def top(self, query: Sequence[str], k: int, exclude: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -298,24 +258,37 @@ class BM25Index:
         equal scores by document.
 
         ``exclude`` lists documents never returned (indices, not a mask: a million-entry mask
-        costs a pass per question).
+        costs a pass per question). Every document holding a question term is a candidate, whatever
+        its score: in a corpus of one or two documents rank_bm25's idf is negative for every term.
         """
-        scores = self.scores(query)
-        if exclude is not None:
-            scores[exclude] = 0.0
-        # The k-th largest of the block maxima is k documents' score: no lower score can be in the top k.
-        # One pass over the scores finds the few candidates, instead of ranking a million of them.
-        blocks = scores[:len(scores) // BLOCK * BLOCK].reshape(-1, BLOCK).max(axis=1)
-        floor = np.partition(blocks, len(blocks) - k)[len(blocks) - k] if len(blocks) >= k else 0.0
-        # Without a floor: the documents holding a question term. Not "score > 0": in a corpus of one
-        # or two documents rank_bm25's idf is negative for every term, and they must still be found.
-        candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores)
-        values = scores[candidates]
-        if len(candidates) > k:  # keep every document tied with the k-th, so ties go by document
-            keep = values >= np.partition(values, len(values) - k)[len(values) - k]
-            candidates, values = candidates[keep], values[keep]
-        ranked = np.lexsort((candidates, -values))[:k]
-        return [(int(candidates[i]), float(values[i])) for i in ranked]
+        keys, weights = self._weights(query)
+        if not len(keys):
+            return []
+        buffers = self._buffers()
+        count = self._accumulate(keys, weights, *buffers)
+        excluded = _NONE if exclude is None else exclude.astype(np.int64, copy=False)
+        docs, values = kernel.select(*buffers, count, excluded, k)
+        self._free.put(buffers)  # wiped by select; buffers an exception left dirty are never put back
+        return list(zip(docs.tolist(), values.tolist(), strict=True))
+
+    def _accumulate(self, keys: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,
+                    touched: np.ndarray) -> int:
+        count = 0
+        for segment, start in zip(self.segments, self.starts[:-1].tolist(), strict=False):
+            count = kernel.accumulate(segment.keys, segment.indptr, segment.docs, segment.tf, keys, weights,
+                                      self.norm, self.k1 + 1, start, scores, seen, touched, count)
+        return count
+
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A wiped accumulator, seen-mask and touched list for one question: a free one, else new, so
+        there are as many as questions ever scored at once (np.zeros maps pages lazily)."""
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            return np.zeros(self.size), np.zeros(self.size, dtype=np.bool_), np.zeros(self.size, dtype=np.int64)
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _segments(documents: Iterable[Sequence[str]]) -> list[Segment]:

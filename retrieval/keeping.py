@@ -3,7 +3,7 @@
 Layout, beside ``news.db``::
 
     news.db.index/<state>/           manifest.json, vocabulary_keys.npy, df.npy, ids.npy, checks.npy, answerable.npy
-    news.db.index/segments/<name>/   segment.json, keys.npy, indptr.npy, tf_counts.npy, docs.npy, tf.npy, lengths.npy
+    news.db.index/segments/<name>/   segment.json, keys.npy, indptr.npy, docs.npy, tf.npy, lengths.npy
 
 States share their segments: the state written after a day was added writes only the new segments.
 A folder is written under a hidden name and renamed into place, so a reader sees all of it or none.
@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 
 from . import tokenizing
-from .indexing import COMMON_TF, HEAD_WEIGHT, BM25Index, Rows, Segment
+from .indexing import HEAD_WEIGHT, BM25Index, Rows, Segment
 
-FORMAT = 7  # of kept index folders
+FORMAT = 8  # of kept index folders: 8 drops the tf groups the compiled kernel does not need
 CHUNK = 1 << 24  # bytes read at a time when checking a file
 
 log = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ def _arrays(folder: Path, manifest: dict[str, Any]) -> tuple[dict[str, np.ndarra
 
 def _segment(name: str, arrays: dict[str, np.ndarray]) -> Segment:
     segment = Segment(**{array: arrays[array] for array in Segment.ARRAYS}, name=name)
-    if (len(segment.indptr) != len(segment.keys) + 1 or segment.tf_counts.shape != (len(segment.keys), COMMON_TF)
+    if (len(segment.indptr) != len(segment.keys) + 1
             or len(segment.docs) != len(segment.tf) or segment.indptr[-1] != len(segment.docs)):
         raise DamagedIndex(f"segment {name} is inconsistent")
     return segment

@@ -9,7 +9,8 @@ import pytest
 
 MODULES = ["retrieval.pages", "retrieval.jsonl", "retrieval.store", "retrieval.ingesting", "retrieval.tokenizing",
            "retrieval.understanding", "retrieval.indexing", "retrieval.searching", "retrieval.answering",
-           "retrieval.evaluating", "bot.formatting", "bot.ratelimit", "bot.results"]
+           "retrieval.evaluating", "retrieval.evidence", "retrieval.kernel", "bot.formatting", "bot.ratelimit",
+           "bot.results"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
@@ -12,6 +14,7 @@ from retrieval.library import Library
 from retrieval.tokenizing import tokenize
 from retrieval.understanding import understand
 from testkit.questions import OFF_TOPIC, RESIDENT_QUESTIONS
+from testkit.reference import reference_scores, reference_top
 
 
 def test_index_scores_equal_rank_bm25_on_the_seed(seed_library, searcher):
@@ -62,7 +65,6 @@ def test_an_extended_index_scores_like_one_built_from_all_documents_and_like_ran
 
 def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monkeypatch):
     monkeypatch.setattr(indexing, "SEGMENT_SIZE", 700)  # several segments, and extensions merging them
-    monkeypatch.setattr(indexing, "BLOCK", 16)
     rng = np.random.default_rng(7)
     words = [f"词{i}" for i in range(60)]
     frequencies = np.arange(60, 0, -1) / np.arange(60, 0, -1).sum()
@@ -112,3 +114,52 @@ def test_lookup_finds_keys_in_a_sorted_array_and_nothing_in_an_empty_one():
     found, rows = lookup(np.array([3, 7, 9], dtype=np.uint64), np.array([7, 8, 9, 1], dtype=np.uint64))
     assert found.tolist() == [True, False, True, False] and rows[found].tolist() == [1, 2]
     assert lookup(np.array([], dtype=np.uint64), np.array([5], dtype=np.uint64))[0].tolist() == [False]
+
+
+def random_corpus(n: int, seed: int) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    words = [f"词{i}" for i in range(400)]
+    frequencies = 1 / np.arange(1, 401)
+    frequencies /= frequencies.sum()
+    documents = [list(rng.choice(words, size=int(rng.integers(0, 40)), p=frequencies)) for _ in range(n)]
+    for document in documents[::97]:
+        document += ["词7"] * 30  # a tf far past the usual 1-3
+    return documents
+
+
+def test_the_compiled_kernel_ranks_like_the_plain_numpy_reference_over_many_segments(monkeypatch):
+    monkeypatch.setattr(indexing, "SEGMENT_SIZE", 3000)
+    documents = random_corpus(20_000, 11)
+    index = BM25Index(documents[:12_000], k1=0.9, b=0.3).extended(documents[12_000:15_000]).extended(documents[15_000:])
+    assert len(index.segments) >= 4
+    exclude = np.arange(0, 20_000, 13)
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        query = [f"词{i}" for i in rng.integers(0, 400, size=int(rng.integers(1, 8)))]
+        assert np.allclose(index.scores(query), reference_scores(index, query), atol=1e-9, rtol=0)
+        for k in (1, 10, 50):
+            top, expected = index.top(query, k, exclude=exclude), reference_top(index, query, k, exclude)
+            assert [doc for doc, _ in top] == [doc for doc, _ in expected]
+            assert np.allclose([s for _, s in top], [s for _, s in expected], atol=1e-9)
+
+
+def test_questions_scored_at_once_on_several_threads_get_the_answers_they_get_alone():
+    index = BM25Index(random_corpus(5_000, 5), k1=0.9, b=0.3)
+    queries = [[f"词{i}", f"词{(i * 7) % 400}"] for i in range(200)]
+    alone = [index.top(query, 10) for query in queries]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda query: index.top(query, 10), queries * 3))
+    assert together == alone * 3
+
+
+def test_a_kept_index_mapped_read_only_scores_like_the_one_in_memory(seed_library):
+    _, documents = seed_library.in_memory()
+    built = BM25Index(documents, k1=0.9, b=0.3)
+    segment = built.segments[0]
+    frozen = indexing.Segment(*(np.array(getattr(segment, name)) for name in indexing.Segment.ARRAYS))
+    for array in indexing.Segment.ARRAYS:
+        getattr(frozen, array).flags.writeable = False  # as np.load(mmap_mode="r") gives them
+    kept = BM25Index.from_segments([frozen], built.k1, built.b, built.epsilon)
+    for question, _ in RESIDENT_QUESTIONS:
+        query = understand(question).tokens
+        assert kept.top(query, 5) == built.top(query, 5)
