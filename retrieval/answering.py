@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from . import evidence, tokenizing
 from .models import Answer, Hit, Paragraph, Question, Status
@@ -121,7 +122,7 @@ class Reading:
         Plain substring checks on normalised text, weighted by idf: no tokenizing beyond the question's.
         """
         question, paragraph = self.question, hit.paragraph
-        body = tokenizing.normalize(paragraph.text)
+        body = _plain(paragraph.text)
         titled = _titled(paragraph)
         present = self._present(titled)
         coverage = self._share(present)
@@ -141,8 +142,11 @@ class Reading:
         for hit in hits:
             ranked.setdefault(_place(hit.paragraph), hit)
         found = {}
+        terms = [form for forms in self.question.words for form in forms if len(form) > 1]
         for article in order:
-            judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())]
+            # Only a paragraph holding a question term can be shown: the rest are not judged at all.
+            judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())
+                      if any(term in _plain(p.text) for term in terms)]
             found[article] = ([hit for hit in judged if hit.terms]
                               or [hit for hit in hits if hit.paragraph.article_id == article])
         return found
@@ -153,11 +157,11 @@ class Reading:
         answer most plainly, then the one covering most (more when its sentence names the word
         asked about); on a tie, the earlier."""
         kind = self.question.answer_type
-        own = {id(hit): self._covered(tokenizing.normalize(hit.paragraph.text)) for hit in judged}
+        own = {id(hit): self._covered(_plain(hit.paragraph.text)) for hit in judged}
         floor = max(own.values()) / 2
 
         def key(hit: Hit) -> tuple[int, float, int, float]:
-            plain = tokenizing.normalize(hit.sentence)
+            plain = _plain(hit.sentence)
             plainly = evidence.strength(kind, plain) if kind and hit.typed and own[id(hit)] >= floor else 0
             focused = FOCUS_BONUS * self.total * (hit.typed and self._names_focus(plain))
             return (plainly, round(own[id(hit)] + focused, 6), -hit.paragraph.position, hit.score)
@@ -187,7 +191,7 @@ class Reading:
         for hit in judged:
             if hit.paragraph.position == first.paragraph.position or not missing:
                 continue
-            present = self._present(tokenizing.normalize(hit.paragraph.text))
+            present = self._present(_plain(hit.paragraph.text))
             gain = sum(self.weights[i] * present[i] for i in missing)
             if gain > gained:
                 best, gained = hit, gain
@@ -224,8 +228,7 @@ class Reading:
         one holding an answer most plainly, else the one covering most."""
         kind = self.question.answer_type
         best, best_key, best_typed = text, (False, 0, -1.0), not kind
-        for sentence in split_sentences(text) or [text]:
-            plain = tokenizing.normalize(sentence)
+        for sentence, plain in _sentences(text):
             covered = self._covered(plain)
             focused = self._names_focus(plain)
             plainly = evidence.strength(kind, plain) if kind else 0
@@ -272,7 +275,7 @@ def distinct_passages(hits: Iterable[Hit]) -> list[Hit]:
     texts: set[str] = set()
     chosen = []
     for hit in hits:
-        text = tokenizing.normalize(hit.paragraph.text).strip()
+        text = _plain(hit.paragraph.text).strip()
         if hit.paragraph.article_id in articles or text in texts:
             continue
         articles.add(hit.paragraph.article_id)
@@ -283,7 +286,26 @@ def distinct_passages(hits: Iterable[Hit]) -> list[Hit]:
 
 def _titled(paragraph: Paragraph) -> str:
     """A paragraph's normalised text after its article's titles, for what it holds."""
-    return tokenizing.normalize(f"{paragraph.headline} {paragraph.subheadline} {paragraph.text}")
+    return _plain_titles(paragraph.headline, paragraph.subheadline) + " " + _plain(paragraph.text)
+
+
+# Normalising (NFKC, OpenCC) costs tens of microseconds a paragraph, and a question judges every
+# paragraph of its top articles: each text is normalised once, sentence by sentence, and kept for the
+# next question on the same news.
+@lru_cache(maxsize=1 << 13)
+def _sentences(text: str) -> tuple[tuple[str, str], ...]:
+    """A paragraph's sentences (the whole text if it has none), each with its normalised form."""
+    return tuple((sentence, tokenizing.normalize(sentence)) for sentence in split_sentences(text) or [text])
+
+
+def _plain(text: str) -> str:
+    """Normalised ``text``, from its normalised sentences (the same substrings, minus blank pieces)."""
+    return "".join(plain for _, plain in _sentences(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _plain_titles(headline: str, subheadline: str) -> str:
+    return tokenizing.normalize(f"{headline} {subheadline}")
 
 
 def _place(paragraph: Paragraph) -> tuple[str, int]:
