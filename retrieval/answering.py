@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from . import evidence, tokenizing
+from . import editions, evidence, tokenizing
 from .models import Answer, Hit, Paragraph, Question, Status
 from .searching import Searcher
 from .understanding import EVENT_KINDS, understand
@@ -74,6 +74,9 @@ def answer(searcher: Searcher, question: Question | str, passages: int = PASSAGE
         raise ValueError(f"coverage must be in [0, 1], got {coverage}")
     if isinstance(question, str):
         question = understand(question, searcher.today())
+    if question.intent is Status.NEWS:
+        return Answer(question.text, Status.NEWS, today=question.today,
+                      edition=editions.edition(searcher.paragraphs, question.dates))
     if question.intent is not None:
         return Answer(question.text, question.intent)
     if not question.words:
@@ -89,6 +92,11 @@ def answer(searcher: Searcher, question: Question | str, passages: int = PASSAGE
     if dates is not None and dates.insist and any(hit.dated for hit in best):
         best = [hit for hit in best if hit.dated is not False]
     chosen = distinct_passages(best)
+    if chosen[0].paragraph.kind == "weather":  # a weather question gets the newest forecast first
+        forecasts = [hit for hit in chosen if hit.paragraph.kind == "weather"]
+        newest = max(forecasts, key=lambda hit: hit.paragraph.date or "")
+        chosen.remove(newest)
+        chosen.insert(0, newest)
     second = reading.second_passage(articles[chosen[0].paragraph.article_id], chosen[0])
     if second is not None:
         chosen.insert(1, second)

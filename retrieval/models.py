@@ -18,6 +18,7 @@ class Status(StrEnum):
     GREETING = "greeting"
     HELP = "help"
     EMPTY = "empty"  # nothing searchable in the text
+    NEWS = "news"  # asks what is in the paper (最近有什么新闻, 今天的报纸): a day's headlines
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class DateRange:
 class Question:
     """A message as understood once, at the entry (``understanding.understand``), and passed down.
 
-    ``intent`` is GREETING or HELP for messages that are not searches; ``words`` are the informative
+    ``intent`` is GREETING, HELP or NEWS for messages that are not searches; ``words`` are the informative
     words, each with the other forms of any abbreviation in it; ``tokens`` are what the index is
     searched with (the alias forms included); ``places`` the words that name places (the setting,
     not the topic); ``answer_type`` the kind of answer asked for (money, speed, area, length,
@@ -118,6 +119,30 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One article of a day's paper, as a list of the day's news shows it; ``paragraph_id`` is its
+    first paragraph's row (what a 全文 button names)."""
+
+    article_id: str
+    headline: str
+    date: str | None
+    page: str = ""
+    section: str = ""
+    paragraph_id: int = 0
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A day's paper: its headlines (``day`` None for pages without a date). When the day asked
+    for has no paper, ``headlines`` is empty and ``nearest`` holds the days nearest to it."""
+
+    day: str | None
+    headlines: tuple[Headline, ...] = ()
+    asked: str | None = None
+    nearest: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     """What a message gets: up to three passages from different articles, or a status without any.
 
@@ -133,6 +158,7 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     today: str = ""
     byline: bool = False  # the question asked who wrote the article: the passages' bylines answer it
+    edition: Edition | None = None  # for NEWS: the day's paper asked for
 
     @property
     def answered(self) -> bool:
@@ -163,3 +189,15 @@ class QuestionStats:
     total: int
     unanswered: int
     missed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A resident's 👍 (1) or 👎 (-1) on an answer: the question, the article ids shown, in order,
+    and a keyed hash of who voted (one vote per user and answer; the user is not recoverable)."""
+
+    question: str
+    shown: tuple[str, ...]
+    vote: int
+    user_hash: str
+    at: str = ""

@@ -1,8 +1,9 @@
 """Where a searcher's paragraphs come from: held in memory, or read from the store when a hit needs them.
 
-Both answer the same four questions: which documents may answer (adverts are indexed, never
-shown), the paragraphs of some documents, every paragraph of some articles, and what the corpus
-holds (``CorpusFacts``).
+Both answer the same questions: which documents may answer (adverts are indexed, never shown),
+the paragraphs of some documents, every paragraph of some articles (or of the article holding a
+paragraph), what the corpus holds (``CorpusFacts``), and which days' papers it holds, with their
+headlines.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 
 from .errors import StoreError
 from .indexing import Rows, text_check
-from .models import CorpusFacts, Paragraph
+from .models import CorpusFacts, Headline, Paragraph
 from .store import Store
 
 NEWEST = 20  # headlines kept for "latest news" replies
@@ -37,6 +38,12 @@ class ParagraphSource(Protocol):
     def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]: ...
 
     def facts(self) -> CorpusFacts: ...
+
+    def article_of(self, paragraph_id: int) -> tuple[Paragraph, ...]: ...
+
+    def days(self) -> list[str]: ...
+
+    def headlines(self, day: str | None) -> list[Headline]: ...
 
 
 class MemoryParagraphs:
@@ -61,6 +68,19 @@ class MemoryParagraphs:
         for paragraph in self.items:
             found.setdefault(paragraph.article_id, []).append(paragraph)
         return {article: tuple(sorted(paragraphs, key=lambda p: p.position)) for article, paragraphs in found.items()}
+
+    def article_of(self, paragraph_id: int) -> tuple[Paragraph, ...]:
+        found = next((p for p in self.items if p.id == paragraph_id), None)
+        return self._by_article[found.article_id] if found is not None else ()
+
+    def days(self) -> list[str]:
+        return sorted({p.date[:10] for p in self.items if p.date and p.kind in ("news", "commentary")})
+
+    def headlines(self, day: str | None) -> list[Headline]:
+        return [Headline(article, paragraphs[0].headline, paragraphs[0].date, paragraphs[0].page,
+                         paragraphs[0].section, paragraphs[0].id)
+                for article, paragraphs in self._by_article.items()
+                if paragraphs[0].kind in ("news", "commentary") and (paragraphs[0].date or "")[:10] == (day or "")]
 
     def facts(self) -> CorpusFacts:
         seen: dict[str, tuple[str, str | None]] = {}
@@ -107,6 +127,15 @@ class StoredParagraphs:
 
     def facts(self) -> CorpusFacts:
         return self._reading(lambda store: store.facts(NEWEST))
+
+    def article_of(self, paragraph_id: int) -> tuple[Paragraph, ...]:
+        return self._reading(lambda store: store.article_of(paragraph_id))
+
+    def days(self) -> list[str]:
+        return self._reading(lambda store: store.days())
+
+    def headlines(self, day: str | None) -> list[Headline]:
+        return self._reading(lambda store: store.headlines(day))
 
     def _reading(self, read: Callable[[Store], T]) -> T:
         """``read`` on the one shared connection, which the searching threads use in turn."""

@@ -2,7 +2,8 @@
 
 Tables: ``sources`` (one row per ingested file), ``articles``, ``paragraphs``,
 ``tokens`` (the tokens cache, keyed by a hash of the text and tagged with the tokenizer version),
-``questions`` (the bot's question log) and ``meta``.
+``questions`` (the bot's question log), ``meta``, and the bot's ``subscribers``, ``digests`` and
+``feedback``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from .errors import StoreError
-from .models import Article, CorpusFacts, Paragraph, QuestionStats
+from .models import Article, CorpusFacts, Headline, Paragraph, QuestionStats, Vote
 
 _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
     "sources": ({"path": str, "name": str, "sha256": str, "parser": str, "size": int, "mtime_ns": int,
@@ -32,6 +33,11 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
     "questions": ({"id": int, "asked_at": str, "user_hash": str, "text": str, "answered": int,
                    "top_article": str}, "id"),
     "meta": ({"key": str, "value": str}, "key"),
+    # The bot's followers and what they were sent: a chat that asked for each new day's headlines,
+    # the days whose headlines went out, and 👍/👎 on answers (by a keyed hash of the user).
+    "subscribers": ({"chat_id": int, "since": str}, "chat_id"),
+    "digests": ({"day": str, "sent_at": str, "chats": int}, "day"),
+    "feedback": ({"id": int, "at": str, "user_hash": str, "question": str, "shown": str, "vote": int}, "id"),
 }
 
 
@@ -48,6 +54,11 @@ _WITH_TOKENS = (
 _PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + _PARAGRAPH_ORDER
 _PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
                      "WHERE p.id IN ({marks})")
+_ARTICLE_OF = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
+               "WHERE p.article_id = (SELECT article_id FROM paragraphs WHERE id = ?) ORDER BY p.position")
+_HEADLINES = ("SELECT a.id, a.headline, a.date, a.page, a.section, MIN(p.id) FROM articles a "
+              "JOIN paragraphs p ON p.article_id = a.id WHERE a.kind IN ('news', 'commentary') AND {day} "
+              "GROUP BY a.id ORDER BY a.source, a.position")
 _ARTICLE_PARAGRAPHS = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
                        "WHERE p.article_id IN ({marks}) ORDER BY p.article_id, p.position")
 # What an index needs of each paragraph, without its text: the sort spills far less at a million rows.
@@ -309,6 +320,24 @@ class Store:
             found.setdefault(row[1], []).append(_paragraph(row))
         return {article: tuple(paragraphs) for article, paragraphs in found.items()}
 
+    def article_of(self, paragraph_id: int) -> tuple[Paragraph, ...]:
+        """Every paragraph of the article holding paragraph ``paragraph_id``, in order (none if gone)."""
+        return tuple(_paragraph(row) for row in self.db.execute(_ARTICLE_OF, [paragraph_id]))
+
+    def days(self) -> list[str]:
+        """The days (ISO) of the papers stored, oldest first."""
+        return [row[0] for row in self.db.execute(
+            "SELECT DISTINCT substr(date, 1, 10) FROM articles WHERE date IS NOT NULL AND date != '' "
+            "AND kind IN ('news', 'commentary') ORDER BY 1")]
+
+    def headlines(self, day: str | None) -> list[Headline]:
+        """The news and commentary of one day's paper (of the undated pages for None), in page order."""
+        if day is None:
+            rows = self.db.execute(_HEADLINES.format(day="(a.date IS NULL OR a.date = '')"))
+        else:
+            rows = self.db.execute(_HEADLINES.format(day="substr(a.date, 1, 10) = ?"), [day])
+        return [Headline(*row[:5], paragraph_id=row[5]) for row in rows]
+
     def facts(self, newest: int) -> CorpusFacts:
         """The kinds of item stored, the number of articles, and (headline, date) of the newest
         ``newest`` news and commentary articles (newest date first, then page order)."""
@@ -340,3 +369,61 @@ class Store:
         missed = tuple(row["text"] for row in self.db.query(
             "SELECT text FROM questions WHERE answered = 0 ORDER BY id DESC LIMIT ?", [latest]))
         return QuestionStats(today=today, total=total, unanswered=unanswered, missed=missed)
+
+    # -- followers and feedback ----------------------------------------------------------------
+    def subscribe(self, chat_id: int) -> bool:
+        """Add a subscriber; False if it was one already."""
+        if self.db["subscribers"].count_where("chat_id = ?", [chat_id]):
+            return False
+        self.db["subscribers"].insert({"chat_id": chat_id, "since": now()})
+        return True
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """Remove a subscriber; False if it was none."""
+        found = bool(self.db["subscribers"].count_where("chat_id = ?", [chat_id]))
+        self.db["subscribers"].delete_where("chat_id = ?", [chat_id])
+        return found
+
+    def subscribers(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT chat_id FROM subscribers ORDER BY since, chat_id")]
+
+    def digest_days(self) -> set[str]:
+        """The days whose headlines were sent (or were already in when following began)."""
+        return {row[0] for row in self.db.execute("SELECT day FROM digests")}
+
+    def mark_digests(self, days: Iterable[str], chats: int) -> None:
+        self.db["digests"].upsert_all([{"day": day, "sent_at": now(), "chats": chats} for day in days], pk="day")
+
+    def headlines_of(self, article_ids: list[str]) -> dict[str, str]:
+        """The headlines of these articles that are still stored."""
+        marks = ",".join("?" * len(article_ids))
+        return dict(self.db.execute(f"SELECT id, headline FROM articles WHERE id IN ({marks})",
+                                    article_ids)) if article_ids else {}
+
+    def add_vote(self, vote: Vote) -> bool:
+        """Record a 👍/👎; a user's second vote on the same answer replaces the first. False if the
+        vote was already recorded as it is."""
+        shown = ",".join(vote.shown)
+        existing = list(self.db.execute("SELECT id, vote FROM feedback WHERE user_hash = ? AND question = ? "
+                                        "AND shown = ?", [vote.user_hash, vote.question, shown]))
+        if existing and existing[0][1] == vote.vote:
+            return False
+        row = {"at": now(), "user_hash": vote.user_hash, "question": vote.question[:1000], "shown": shown,
+               "vote": vote.vote}
+        with self.db.atomic():
+            if existing:
+                self.db["feedback"].update(existing[0][0], row)
+            else:
+                self.db["feedback"].insert(row)
+        return True
+
+    def votes(self, since: str = "", vote: int | None = None, latest: int | None = None) -> list[Vote]:
+        """Votes since ``since`` (ISO time), of one kind if ``vote`` is given, newest first."""
+        sql = "SELECT question, shown, vote, user_hash, at FROM feedback WHERE at >= ?"
+        args: list[Any] = [since]
+        if vote is not None:
+            sql, args = sql + " AND vote = ?", [*args, vote]
+        sql += " ORDER BY id DESC" + (" LIMIT ?" if latest is not None else "")
+        rows = self.db.execute(sql, [*args, latest] if latest is not None else args)
+        return [Vote(question, tuple(filter(None, shown.split(","))), value, user_hash, at)
+                for question, shown, value, user_hash, at in rows]

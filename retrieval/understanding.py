@@ -47,6 +47,14 @@ MAX_GREETING = 40
 # ignored, so no message costs more than this much work.
 MAX_QUESTION = 300
 _NOISE = re.compile(r"[\s\W_]+")
+# Asking what is in the paper (a day's headlines), not about a topic: 最近有什么新闻, 今天的报纸,
+# 12月18日有什么新闻, 头条. Whole messages only (after _NOISE is removed); every part is bounded.
+_WHEN = (r"(?:今天|今日|昨天|昨日|前天|最近|近期|近来|这几天|这两天|本周|这周|上周|本月|这个月|"
+         r"(?:[0-9]{4}年)?[0-9]{1,2}月[0-9]{1,2}[日号])")
+_NEWS = re.compile(
+    _WHEN + r"?的?(?:平湖|我市|本地|当地|嘉兴)?(?:有(?:什么|啥|哪些)|有没有)?(?:新闻|新鲜事|消息|要闻|大事|报道|头条)"
+    r"(?:吗|呢|啊)?|" + _WHEN + r"?的?(?:报纸|版面|头版|头条|要闻)(?:上)?(?:有什么|说了什么|写了什么)?(?:吗|呢)?|"
+    r"最新(?:新闻|消息|报道)|有(?:什么|啥)(?:新闻|新鲜事)(?:吗|呢)?")
 
 # Kinds of answer about an event: the sentence that answers names it (什么时候通车 → 通车).
 EVENT_KINDS = ("date", "clock")
@@ -114,6 +122,10 @@ def understand(text: str, today: date | None = None) -> Question:
     paper's day when today's is not in yet); the calendar day in Pinghu when not given.
     """
     intent = classify(text)
+    if intent is Status.NEWS:
+        today = today or datetime.now(PINGHU).date()
+        dates, _ = _dates(tokenizing.normalize(text[:MAX_QUESTION]), today)
+        return Question(text, intent, dates=dates, today=today.isoformat())
     if intent is not None:
         return Question(text, intent)
     read = tokenizing.normalize(text[:MAX_QUESTION])
@@ -152,7 +164,7 @@ def understand(text: str, today: date | None = None) -> Question:
 
 
 def classify(text: str) -> Status | None:
-    """GREETING or HELP for messages that are not searches, else None.
+    """GREETING, HELP or NEWS (a day's headlines) for messages that are not searches, else None.
 
     >>> classify("谢谢你好！"), classify("/help"), classify("谢谢你好吗")
     (<Status.GREETING: 'greeting'>, <Status.HELP: 'help'>, None)
@@ -162,6 +174,8 @@ def classify(text: str) -> Status | None:
         return None
     if bare in HELP:
         return Status.HELP
+    if _NEWS.fullmatch(bare):
+        return Status.NEWS
     if _greetings_only(bare):
         return Status.GREETING
     return None

@@ -156,3 +156,21 @@ def test_a_first_upload_of_one_article_answers_questions_on_it():
                                       "市委常委会扩大会议开了几个小时?"])
 def test_seed_questions_the_page_does_not_answer_are_never_answered(searcher, question):
     assert answer(searcher, question).status in (Status.RELATED, Status.NONE)
+
+
+def test_a_weather_question_gets_the_newest_forecast_first():
+    forecasts = corpus(("w1", "天气预报", "2025-12-16", ("明天多云，最高气温10℃。",)),
+                       ("w2", "天气预报", "2025-12-18", ("明天多云，最高气温12℃。",)),
+                       *[(f"n{i}", f"新闻{i}", "2025-12-18", (f"本报讯 第{i}条消息。",)) for i in range(5)])
+    paragraphs = forecasts.paragraphs
+    weather = [p for p in paragraphs.items if p.headline == "天气预报"]
+    weather_searcher = Searcher.of([replace(p, kind="weather") if p in weather else p for p in paragraphs.items],
+                                   [tokenize(p.text + p.headline) for p in paragraphs.items])
+    result = answer(weather_searcher, "明天天气怎么样")
+    assert [hit.paragraph.date for hit in result.passages[:2]] == ["2025-12-18", "2025-12-16"]
+
+
+def test_news_questions_get_the_newest_papers_headlines():
+    result = answer(PROJECT, "最近有什么新闻")
+    assert result.status is Status.NEWS and result.edition.day == "2025-12-18"
+    assert [h.headline for h in result.edition.headlines] == ["新能源项目落户独山港"]

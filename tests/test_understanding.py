@@ -126,3 +126,16 @@ def test_who_wrote_asks_for_the_byline():
 def test_an_abbreviation_with_its_level_brings_its_full_forms():
     assert understand("市政协开了什么会", TODAY).words[0] == ("市政协", "政治协商会议")
     assert understand("两会什么时候开", TODAY).words[0] == ("两会", "人民代表大会", "政治协商会议")
+
+
+@pytest.mark.parametrize("text", ["最近有什么新闻", "今天的报纸", "昨天有什么新闻？", "头条", "有什么新鲜事吗",
+                                  "12月18日有什么新闻", "今天平湖有什么新闻", "最新消息"])
+def test_asking_what_is_in_the_paper_is_the_news_intent_with_its_day(text):
+    assert understand(text, TODAY).intent is Status.NEWS
+
+
+def test_the_news_intent_carries_the_day_asked_for_and_topics_stay_searches():
+    assert understand("昨天有什么新闻", TODAY).dates.start == "2026-01-04"
+    assert understand("最近有什么新闻", TODAY).dates is None
+    assert understand("新仓镇有什么新闻", TODAY).intent is None
+    assert understand("今天天气怎么样", TODAY).intent is None
