@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -22,6 +24,8 @@ from retrieval.searching import Searcher
 
 from . import handlers
 from .botdata import CONTEXT_TYPES, BotData
+from .feedback import Feedback
+from .following import Following
 from .ratelimit import RateLimiter
 from .results import MoreResults
 from .service import NewsService
@@ -54,10 +58,14 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
         else:
             await asyncio.to_thread(service.load)
         await warming
+        await set_commands(application.bot, settings)
+        await handlers.send_digests(application.bot, data)  # days a restart's ingest brought in
         log.info("serving %d paragraphs", len(service.searcher) if service.searcher else 0)
 
     async def post_shutdown(application: Application) -> None:
         service.close()
+        data.following.close()
+        data.feedback.close()
 
     builder = builder or ApplicationBuilder().token(settings.token or "").rate_limiter(rate_limiter())
     if settings.telegram_api_base_url:
@@ -68,19 +76,43 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
     data: BotData = application.bot_data
     data.settings, data.service, data.results = settings, service, MoreResults()
     data.limiter = RateLimiter(settings.newsbot_rate_limit)
+    data.following, data.feedback = Following(settings.newsbot_db_path), Feedback(settings.newsbot_db_path)
 
     application.add_handler(CommandHandler(["start", "help"], handlers.on_start))
     application.add_handler(CommandHandler("latest", handlers.on_latest))
     application.add_handler(CommandHandler("ask", handlers.on_ask))
     application.add_handler(CommandHandler("reload", handlers.on_reload))
     application.add_handler(CommandHandler("stats", handlers.on_stats))
+    application.add_handler(CommandHandler("subscribe", handlers.on_subscribe))
+    application.add_handler(CommandHandler("unsubscribe", handlers.on_unsubscribe))
     application.add_handler(CallbackQueryHandler(handlers.on_more, pattern=handlers.MORE))
+    application.add_handler(CallbackQueryHandler(handlers.on_full, pattern=handlers.FULL))
+    application.add_handler(CallbackQueryHandler(handlers.on_vote, pattern=handlers.VOTE))
+    application.add_handler(CallbackQueryHandler(handlers.on_follow_button, pattern=handlers.FOLLOW))
+    application.add_handler(InlineQueryHandler(handlers.on_inline))
     application.add_handler(CallbackQueryHandler(handlers.on_stale_button))
     application.add_handler(MessageHandler(filters.Document.ALL & ~filters.COMMAND, handlers.on_document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, handlers.on_unknown_command))
     application.add_error_handler(handlers.on_error)
     return application
+
+
+# The menu Telegram shows: residents' commands for everyone, the admin commands only in admins' chats.
+COMMANDS = [("start", "开始使用"), ("latest", "最新报道标题"), ("subscribe", "订阅每天的新报纸标题"),
+            ("unsubscribe", "取消订阅"), ("ask", "提问（群里用）"), ("help", "使用说明")]
+ADMIN_COMMANDS = [("reload", "重新加载报纸文件"), ("stats", "使用统计和反馈")]
+
+
+async def set_commands(bot: Bot, settings: Settings) -> None:
+    """Set the command menu; a failure only loses the menu, so it is logged, not raised."""
+    menus = [(COMMANDS, None)] + [(COMMANDS + ADMIN_COMMANDS, BotCommandScopeChat(admin))  # a private chat's
+                                  for admin in sorted(settings.newsbot_admin_ids)]  # id is its user's id
+    for commands, scope in menus:
+        try:
+            await bot.set_my_commands([BotCommand(*command) for command in commands], scope=scope)
+        except TelegramError as error:  # e.g. an admin who never opened a chat with the bot
+            log.warning("could not set a command menu: %s", error)
 
 
 class RedactingFormatter(logging.Formatter):

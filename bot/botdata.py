@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from .feedback import Feedback
+from .following import Following
 from .ratelimit import RateLimiter
 from .results import MoreResults
 from .service import NewsService
@@ -17,6 +19,8 @@ class BotData:
     service: NewsService
     results: MoreResults
     limiter: RateLimiter
+    following: Following
+    feedback: Feedback
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from retrieval.answering import POOL, answer
-from retrieval.errors import RetrievalError
+from retrieval.errors import RetrievalError, StoreError
 from retrieval.evaluating import evaluate, load_qa
 from retrieval.ingesting import IngestReport
 from retrieval.library import Library
@@ -190,6 +190,24 @@ def eval_command(qa: Path, k: int, db: Path | None) -> None:
     except (ValueError, json.JSONDecodeError) as error:
         raise click.ClickException(f"{qa}: {error}") from error
     click.echo(json.dumps(evaluate(searcher, records, k=k), ensure_ascii=False))
+
+
+@main.command()
+@click.option("--export", "export", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON Lines file to write, in newsbot eval's format.")
+@click.option("--db", type=click.Path(path_type=Path), help="SQLite file (default NEWSBOT_DB_PATH).")
+def feedback(export: Path, db: Path | None) -> None:
+    """Write residents' 👍/👎 as QA lines: liked answers labelled, disliked ones to label."""
+    from .feedback import Feedback
+
+    source = Feedback(db or _settings().newsbot_db_path)
+    try:
+        count = source.export(export)
+    except (OSError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        source.close()
+    click.echo(f"{count} questions written to {export}")
 
 
 @main.command()

@@ -17,18 +17,21 @@ from dataclasses import dataclass
 
 from retrieval.answering import split_sentences
 from retrieval.ingesting import IngestReport
-from retrieval.models import Answer, Hit, Paragraph, QuestionStats, Status
+from retrieval.models import Answer, Edition, Hit, Paragraph, QuestionStats, Status, Vote
 
 MAX_MESSAGE = 4096
 PASSAGE_CHARS = 320
 HEADLINE_CHARS = 100
+EDITION_ITEMS = 10  # headlines listed for a day's paper, each with a 全文 button
 
 BOT_NAME = "平湖新闻问答"
 GREETING = f"您好！我是{BOT_NAME}，可以回答关于平湖本地新闻的问题。直接发问题给我就行。"
 HELP = (
     f"{BOT_NAME}：用本地日报的报道回答您的问题，并注明标题、日期和版面。\n"
     "直接发送问题即可；在群里请 @我、回复我的消息，或使用 /ask 问题。\n"
-    "/latest 查看最新报道标题"
+    "/latest 查看最新报道标题，也可以问“今天有什么新闻”\n"
+    "/subscribe 订阅每天的新报纸标题，/unsubscribe 取消订阅\n"
+    "答案下方的“全文”可阅读整篇报道；在任何聊天里输入 @本机器人 加问题，可把答案发给家人朋友"
 )
 NO_ANSWER = "抱歉，现有报道里没有找到能回答这个问题的内容。"
 RELATED = "没有找到确切答案，以下报道可能相关："
@@ -36,6 +39,16 @@ EMPTY = "没看懂这个问题，请用一句中文描述您想了解的新闻�
 LATEST_TITLE = "最新报道："
 NOTHING_YET = "目前还没有收录任何报道。"
 MORE_BUTTON = "更多结果"
+FULL_BUTTON = "全文"
+LIKE_BUTTON, DISLIKE_BUTTON = "👍 有用", "👎 没用"
+THANKS = "谢谢您的反馈！"
+SUBSCRIBED = "已订阅：每当有新一天的报纸收录，我会把当天的标题发给您。发送 /unsubscribe 可随时取消。"
+ALREADY_SUBSCRIBED = "您已经订阅了。发送 /unsubscribe 可取消。"
+UNSUBSCRIBED = "已取消订阅。"
+NOT_SUBSCRIBED = "您还没有订阅。发送 /subscribe 可订阅每天的新报纸标题。"
+SUBSCRIBE_BUTTON, UNSUBSCRIBE_BUTTON = "订阅每日标题", "取消订阅"
+ARTICLE_GONE = "这篇报道已不在库中，请重新提问。"
+DIGEST_TITLE = "新报纸到了"
 
 
 def escape(text: str, html: bool) -> str:
@@ -156,8 +169,88 @@ def render_headlines(headlines: Sequence[tuple[str, str | None]], html: bool, ti
     return "\n".join(lines)
 
 
+def day_words(day: str | None, today: str = "") -> str:
+    """"12月18日" for an ISO day (with its year when not ``today``'s year); "日期不明" for none."""
+    if not day or len(day) < 10 or not day[:4].isdigit():
+        return "日期不明"
+    words = f"{int(day[5:7])}月{int(day[8:10])}日"
+    return words if today[:4] == day[:4] else f"{day[:4]}年{words}"
+
+
+def render_edition(edition: Edition, html: bool, today: str = "", title: str = "") -> str:
+    """A day's paper as a numbered list of headlines with their pages (the 全文 buttons follow the
+    numbers), or, for a day without a paper, the days nearest to it."""
+    if edition.asked is not None:
+        nearest = "、".join(day_words(day, today) for day in edition.nearest)
+        return (f"{day_words(edition.asked, today)}的报纸还没有收录。" + (f"最近的几期：{nearest}。" if nearest else "")
+                + ("可以发送“" + day_words(edition.nearest[-1], today) + "有什么新闻”查看。" if nearest else ""))
+    if not edition.headlines:
+        return NOTHING_YET
+    named = "日期不明的报纸" if edition.day is None else f"{day_words(edition.day, today)}的报纸"
+    lines = [bold(title or f"{named}（{len(edition.headlines)}篇）：", html)]
+    for number, item in enumerate(edition.headlines[:EDITION_ITEMS], start=1):
+        page = f"（第{item.page}版）" if item.page else ""
+        lines.append(f"{number}. {escape(clip(item.headline or '（无标题）', HEADLINE_CHARS), html)}{page}")
+    if len(edition.headlines) > EDITION_ITEMS:
+        lines.append(f"……另有 {len(edition.headlines) - EDITION_ITEMS} 篇")
+    return "\n".join(lines)
+
+
+def weather_note(paragraph: Paragraph, today: str = "") -> str:
+    """What a forecast is: "12月18日报纸的天气预报：" (its paper's date in words), or that its date is unknown."""
+    if not paragraph.date:
+        return "这份天气预报来自日期不明的报纸："
+    return f"{day_words(paragraph.date, today)}报纸的天气预报："
+
+
+def render_article(paragraphs: Sequence[Paragraph], html: bool, limit: int = MAX_MESSAGE) -> list[str]:
+    """A whole article as messages of at most ``limit`` characters: headline, subheadline, byline,
+    where it ran, then its paragraphs, split between paragraphs (a paragraph longer than a message
+    alone is split between sentences, and a sentence longer than that by characters)."""
+    first = paragraphs[0]
+    head = [bold(clip(first.headline or first.subheadline or "（无标题）", HEADLINE_CHARS), html)]
+    if first.subheadline and first.headline:
+        head.append(escape(clip(first.subheadline, HEADLINE_CHARS), html))
+    if first.byline:
+        head.append(escape(clip(first.byline, HEADLINE_CHARS), html))
+    if source_line(first):
+        head.append(escape(source_line(first), html))
+    pieces = ["\n".join(head)]
+    for paragraph in paragraphs:
+        pieces += _fitting(paragraph.text, html, limit)
+    messages: list[str] = []
+    for piece in pieces:
+        if messages and len(messages[-1]) + 2 + len(piece) <= limit:
+            messages[-1] += "\n\n" + piece
+        else:
+            messages.append(piece)
+    return messages
+
+
+def _fitting(text: str, html: bool, limit: int) -> list[str]:
+    """``text`` escaped, in pieces of at most ``limit`` characters: whole if it fits, else by
+    sentences, and a sentence too long alone by characters (never inside an entity)."""
+    if len(escape(text, html)) <= limit:
+        return [escape(text, html)]
+    pieces: list[str] = []
+    for sentence in split_sentences(text) or [text]:
+        while sentence:
+            cut = len(sentence)
+            while len(escape(sentence[:cut], html)) > limit:
+                cut = max(1, cut * limit // len(escape(sentence[:cut], html)) - 1)
+            part = escape(sentence[:cut], html)
+            if pieces and len(pieces[-1]) + len(part) <= limit:
+                pieces[-1] += part
+            else:
+                pieces.append(part)
+            sentence = sentence[cut:]
+    return pieces
+
+
 def render(answer: Answer, html: bool, latest: Sequence[tuple[str, str | None]] = ()) -> str:
     """The whole reply to a message."""
+    if answer.status is Status.NEWS and answer.edition is not None:
+        return render_edition(answer.edition, html, answer.today)
     if answer.status is Status.GREETING:
         return GREETING
     if answer.status is Status.HELP:
@@ -171,7 +264,11 @@ def render(answer: Answer, html: bool, latest: Sequence[tuple[str, str | None]] 
         return text
     if answer.status is Status.RELATED:
         return RELATED + "\n\n" + render_hits(answer.passages, html, answer.today)
-    return render_hits(answer.passages, html, answer.today, marked=True, byline=answer.byline)
+    text = render_hits(answer.passages, html, answer.today, marked=True, byline=answer.byline)
+    if answer.passages[0].paragraph.kind == "weather":
+        # Three passages of at most PASSAGE_CHARS leave room for the note under MAX_MESSAGE.
+        return escape(weather_note(answer.passages[0].paragraph, answer.today), html) + "\n" + text
+    return text
 
 
 RATE_LIMITED = "您提问太快了，请稍等一分钟再问。"
@@ -218,12 +315,16 @@ def saved_as(name: str, saved: str, html: bool) -> str:
 
 @dataclass(frozen=True)
 class Stats:
-    """What /stats shows: the corpus in service, when it was loaded, and the question log's figures."""
+    """What /stats shows: the corpus in service, when it was loaded, the question log's figures,
+    subscribers, and this week's 👍/👎 with the latest disliked answers (question, headlines shown)."""
 
     articles: int
     paragraphs: int
     loaded_at: str | None
     questions: QuestionStats
+    subscribers: int = 0
+    votes: tuple[Vote, ...] = ()
+    disliked: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def render_stats(stats: Stats, html: bool) -> str:
@@ -238,6 +339,14 @@ def render_stats(stats: Stats, html: bool) -> str:
     if asked.missed:
         lines.append("最近未能回答的问题：")
         lines += [f"• {escape(clip(q, 60), html)}" for q in asked.missed]
+    lines.append(f"订阅：{stats.subscribers} 人")
+    down = sum(vote.vote < 0 for vote in stats.votes)
+    lines.append(f"本周反馈：👍 {len(stats.votes) - down}，👎 {down}"
+                 + (f"（👎 占 {down / len(stats.votes):.0%}）" if stats.votes else ""))
+    if stats.disliked:
+        lines.append("最近被点 👎 的回答：")
+        lines += [f"• {escape(clip(q, 60), html)} → {escape('；'.join(clip(h, 30) for h in shown) or '无答案', html)}"
+                  for q, shown in stats.disliked]
     return clip("\n".join(lines), MAX_MESSAGE)
 
 

@@ -7,20 +7,24 @@ import logging
 import re
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     Message,
     MessageEntity,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import NetworkError
+from telegram.error import Forbidden, NetworkError, TelegramError
 
+from retrieval import editions
 from retrieval.errors import RetrievalError
-from retrieval.models import Hit, Status
+from retrieval.models import DateRange, Edition, Hit, Status
 
 from . import formatting
-from .botdata import Context
+from .botdata import BotData, Context
 from .service import CorpusNotReady, ReloadBusy
 from .uploads import UploadRefused, check_content, check_upload, save_upload
 
@@ -28,10 +32,30 @@ log = logging.getLogger(__name__)
 
 PAGE = 3  # passages per message
 MORE = re.compile(r"^more:([0-9a-f]{8}):(\d{1,2})$")  # the 更多结果 button's data
+FULL = re.compile(r"^full:(\d{1,18})$")  # a 全文 button: the row id of a paragraph of the article
+VOTE = re.compile(r"^vote:([0-9a-f]{8}):([01])$")  # 👍 (1) or 👎 (0) on the answer under a key
+FOLLOW = re.compile(r"^follow:([01])$")  # the subscribe (1) / unsubscribe (0) buttons of /start
+INLINE_RESULTS = 5
+DIGEST_DAYS = 3  # new days announced at most after one reload (the newest ones)
 
 
-def more_button(key: str, offset: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(formatting.MORE_BUTTON, callback_data=f"more:{key}:{offset}")]])
+def answer_markup(hits: tuple[Hit, ...], key: str | None, more_at: int | None) -> InlineKeyboardMarkup:
+    """A 全文 button per passage, then 更多结果 when there are further passages, then 👍/👎."""
+    rows = [[InlineKeyboardButton(f"{formatting.FULL_BUTTON} {n}" if len(hits) > 1 else formatting.FULL_BUTTON,
+                                  callback_data=f"full:{hit.paragraph.id}") for n, hit in enumerate(hits, start=1)]]
+    if key is not None and more_at is not None:
+        rows.append([InlineKeyboardButton(formatting.MORE_BUTTON, callback_data=f"more:{key}:{more_at}")])
+    if key is not None:
+        rows.append([InlineKeyboardButton(formatting.LIKE_BUTTON, callback_data=f"vote:{key}:1"),
+                     InlineKeyboardButton(formatting.DISLIKE_BUTTON, callback_data=f"vote:{key}:0")])
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def edition_markup(edition: Edition) -> InlineKeyboardMarkup | None:
+    """全文 buttons for the listed headlines, numbered as the list is, five to a row."""
+    buttons = [InlineKeyboardButton(f"{formatting.FULL_BUTTON} {n}", callback_data=f"full:{item.paragraph_id}")
+               for n, item in enumerate(edition.headlines[:formatting.EDITION_ITEMS], start=1)]
+    return InlineKeyboardMarkup([buttons[i:i + 5] for i in range(0, len(buttons), 5)]) if buttons else None
 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
@@ -58,7 +82,12 @@ async def reply_answer(update: Update, context: Context, question: str) -> None:
     except CorpusNotReady:
         await update.effective_message.reply_text(formatting.NOTHING_YET)
         return
-    markup = more_button(data.results.put(result.more, generation), 0) if result.more else None
+    markup = None
+    if result.passages:
+        key = data.results.put(result, generation)
+        markup = answer_markup(result.passages, key, 0 if result.more else None)
+    elif result.status is Status.NEWS and result.edition is not None:
+        markup = edition_markup(result.edition)
     searcher = data.service.searcher
     latest = searcher.facts.latest[:3] if searcher and result.status is Status.NONE else ()
     await update.effective_message.reply_text(formatting.render(result, html=True, latest=latest),
@@ -70,7 +99,10 @@ async def on_start(update: Update, context: Context) -> None:
     searcher = context.bot_data.service.searcher
     facts = searcher.facts if searcher else None
     examples = formatting.example_questions(facts.latest[:3] if facts else (), bool(facts and "weather" in facts.kinds))
-    await update.effective_message.reply_text(formatting.welcome(examples, html=True), parse_mode=ParseMode.HTML)
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton(formatting.SUBSCRIBE_BUTTON, callback_data="follow:1"),
+                                     InlineKeyboardButton(formatting.UNSUBSCRIBE_BUTTON, callback_data="follow:0")]])
+    await update.effective_message.reply_text(formatting.welcome(examples, html=True), parse_mode=ParseMode.HTML,
+                                              reply_markup=buttons)
 
 
 async def on_latest(update: Update, context: Context) -> None:
@@ -109,17 +141,111 @@ async def on_more(update: Update, context: Context) -> None:
     """The 更多结果 button: the next page of passages, or a polite word if they are gone."""
     query = update.callback_query
     key, offset = context.matches[0].group(1), int(context.matches[0].group(2))
-    hits = context.bot_data.results.get(key, context.bot_data.service.generation)
+    result = context.bot_data.results.get(key, context.bot_data.service.generation)
+    hits = result.more if result is not None else ()
     if not hits or offset >= len(hits):
-        await query.answer(formatting.STALE if not hits else formatting.NO_MORE)
+        await query.answer(formatting.STALE if result is None else formatting.NO_MORE)
         return
     await query.answer()
     page: tuple[Hit, ...] = hits[offset:offset + PAGE]
-    markup = more_button(key, offset + PAGE) if offset + PAGE < len(hits) else None
-    searcher = context.bot_data.service.searcher
-    today = searcher.today().isoformat() if searcher else ""
-    await query.message.reply_text(formatting.render_hits(page, html=True, today=today), parse_mode=ParseMode.HTML,
-                                   reply_markup=markup)
+    markup = answer_markup(page, key if offset + PAGE < len(hits) else None, offset + PAGE)
+    await query.message.reply_text(formatting.render_hits(page, html=True, today=result.today),
+                                   parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def on_full(update: Update, context: Context) -> None:
+    """A 全文 button: the whole article, in as many messages as it needs, in order."""
+    query, service = update.callback_query, context.bot_data.service
+    paragraphs = await asyncio.to_thread(service.article_of, int(context.matches[0].group(1)))
+    if not paragraphs:
+        await query.answer(formatting.ARTICLE_GONE)
+        return
+    await query.answer()
+    for text in formatting.render_article(paragraphs, html=True):
+        await query.message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def on_vote(update: Update, context: Context) -> None:
+    """👍/👎 under an answer: stored with the question and what was shown, then thanked."""
+    query, data = update.callback_query, context.bot_data
+    result = data.results.get(context.matches[0].group(1), data.service.generation)
+    if result is None or query.from_user is None:
+        await query.answer(formatting.STALE)
+        return
+    await asyncio.to_thread(data.feedback.vote, query.from_user.id, result, context.matches[0].group(2) == "1")
+    await query.answer(formatting.THANKS)
+
+
+async def on_subscribe(update: Update, context: Context) -> None:
+    """/subscribe: this chat gets each new day's headlines once."""
+    added = await asyncio.to_thread(context.bot_data.following.subscribe, update.effective_chat.id)
+    await update.effective_message.reply_text(formatting.SUBSCRIBED if added else formatting.ALREADY_SUBSCRIBED)
+
+
+async def on_unsubscribe(update: Update, context: Context) -> None:
+    """/unsubscribe: no more daily headlines for this chat."""
+    removed = await asyncio.to_thread(context.bot_data.following.unsubscribe, update.effective_chat.id)
+    await update.effective_message.reply_text(formatting.UNSUBSCRIBED if removed else formatting.NOT_SUBSCRIBED)
+
+
+async def on_follow_button(update: Update, context: Context) -> None:
+    """The subscribe / unsubscribe buttons of /start, as the commands."""
+    await update.callback_query.answer()
+    if context.matches[0].group(1) == "1":
+        await on_subscribe(update, context)
+    else:
+        await on_unsubscribe(update, context)
+
+
+async def on_inline(update: Update, context: Context) -> None:
+    """@bot 问题 in any chat: the answer's passages as results to send there (headline, sentence, source)."""
+    query, data = update.inline_query, context.bot_data
+    text = query.query.strip()
+    if not text or not data.limiter.allow(query.from_user.id):
+        await query.answer([], cache_time=5, is_personal=True)
+        return
+    try:
+        result, _ = await asyncio.to_thread(data.service.ask, text)
+    except CorpusNotReady:
+        result = None
+    hits = (result.passages + result.more)[:INLINE_RESULTS] if result is not None else ()
+    await query.answer([inline_result(hit, result.today) for hit in hits] if result else [], cache_time=60)
+
+
+def inline_result(hit: Hit, today: str) -> InlineQueryResultArticle:
+    """One inline result: the headline as its title, the best sentence as its description, the passage
+    with where it ran as the message sent."""
+    paragraph = hit.paragraph
+    return InlineQueryResultArticle(
+        id=str(paragraph.id), title=formatting.clip(paragraph.headline or paragraph.subheadline or "（无标题）", 64),
+        description=formatting.clip(hit.sentence or paragraph.text, 100),
+        input_message_content=InputTextMessageContent(formatting.render_hit(hit, html=True, today=today),
+                                                      parse_mode=ParseMode.HTML))
+
+
+async def send_digests(bot: Bot, data: BotData) -> None:
+    """After a load or reload brought days not announced yet: each subscriber gets each new day's
+    headlines once (through the rate limiter); a chat that blocked the bot is unsubscribed."""
+    searcher = data.service.searcher
+    if searcher is None:
+        return
+    new = await asyncio.to_thread(lambda: data.following.new_days(searcher.paragraphs.days()))
+    chats = await asyncio.to_thread(data.following.chats) if new else []
+    if not new:
+        return
+    await asyncio.to_thread(data.following.mark, new, len(chats))
+    for day in new[-DIGEST_DAYS:]:
+        edition = await asyncio.to_thread(editions.edition, searcher.paragraphs, DateRange(day, day))
+        title = f"{formatting.DIGEST_TITLE}：{formatting.day_words(day, searcher.today().isoformat())}的报纸"
+        text = formatting.render_edition(edition, html=True, title=title)
+        for chat in chats:
+            try:
+                await bot.send_message(chat, text, parse_mode=ParseMode.HTML,
+                                               reply_markup=edition_markup(edition))
+            except Forbidden:  # blocked the bot or left the group: stop, do not retry forever
+                await asyncio.to_thread(data.following.unsubscribe, chat)
+            except TelegramError as error:
+                log.warning("a digest could not be sent: %s", error)
 
 
 async def on_stale_button(update: Update, context: Context) -> None:
@@ -153,6 +279,7 @@ async def run_reload(update: Update, context: Context, note: str = "") -> None:
         return
     await update.effective_message.reply_text(note + formatting.render_report(report, html=True),
                                               parse_mode=ParseMode.HTML)
+    await send_digests(context.bot, context.bot_data)
 
 
 async def on_reload(update: Update, context: Context) -> None:
@@ -163,15 +290,19 @@ async def on_reload(update: Update, context: Context) -> None:
 
 
 async def on_stats(update: Update, context: Context) -> None:
-    """/stats (admins): corpus size, last reload, questions and what went unanswered."""
+    """/stats (admins): corpus size, last reload, questions, subscribers and this week's feedback."""
     if await refuse_non_admin(update, context):
         return
-    service = context.bot_data.service
+    data = context.bot_data
+    service = data.service
     questions = await asyncio.to_thread(service.questions.stats)
+    subscribers = len(await asyncio.to_thread(data.following.chats))
+    votes, disliked = await asyncio.to_thread(data.feedback.week)
     searcher = service.searcher
     stats = formatting.Stats(articles=searcher.facts.articles if searcher else 0,
                              paragraphs=len(searcher) if searcher else 0, loaded_at=service.loaded_at,
-                             questions=questions)
+                             questions=questions, subscribers=subscribers, votes=tuple(votes),
+                             disliked=tuple(disliked))
     await update.effective_message.reply_text(formatting.render_stats(stats, html=True), parse_mode=ParseMode.HTML)
 
 

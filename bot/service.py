@@ -11,7 +11,7 @@ from retrieval.answering import answer
 from retrieval.errors import EmptyCorpus
 from retrieval.ingesting import IngestReport
 from retrieval.library import Library
-from retrieval.models import Answer, Status
+from retrieval.models import Answer, Paragraph, Status
 from retrieval.searching import Searcher
 
 from .questionlog import LOCAL, QuestionLog
@@ -93,6 +93,11 @@ class NewsService:
             top = result.passages[0].paragraph.article_id if result.passages else ""
             self.questions.record(text, result.answered, top)
         return result, generation
+
+    def article_of(self, paragraph_id: int) -> tuple[Paragraph, ...]:
+        """The whole article holding a paragraph, from the searcher in service (none if it is gone)."""
+        searcher = self.searcher
+        return searcher.paragraphs.article_of(paragraph_id) if searcher is not None else ()
 
     def close(self) -> None:
         self.questions.close()

@@ -23,6 +23,7 @@ class RecordingRequest(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.files = files or {}
         self.too_many: dict[str, int] = {}  # endpoint -> retry_after for its next call (a 429 once)
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sending there is Forbidden
 
     async def initialize(self) -> None:
         pass
@@ -46,6 +47,9 @@ class RecordingRequest(BaseRequest):
         if retry_after is not None:
             return 429, json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": retry_after},
                                     "description": f"Too Many Requests: retry after {retry_after}"}).encode()
+        if endpoint.startswith("send") and params.get("chat_id") in self.blocked:
+            return 403, json.dumps({"ok": False, "error_code": 403,
+                                    "description": "Forbidden: bot was blocked by the user"}).encode()
         result: Any = True
         if endpoint == "getMe":
             result = BOT_USER
@@ -101,6 +105,12 @@ def callback_update(data: str, user_id: int = 1001) -> dict[str, Any]:
                "text": "回答"}
     return {"update_id": next(_ids), "callback_query": {"id": str(next(_ids)), "from": user(user_id),
                                                          "chat_instance": "ci", "data": data, "message": message}}
+
+
+def inline_update(query: str, user_id: int = 1001) -> dict[str, Any]:
+    """An inline query, as Telegram sends one when a user types ``@bot query`` in any chat."""
+    return {"update_id": next(_ids), "inline_query": {"id": str(next(_ids)), "from": user(user_id), "query": query,
+                                                      "offset": "", "chat_type": "sender"}}
 
 
 class _TagChecker(HTMLParser):

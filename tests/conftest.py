@@ -138,6 +138,8 @@ async def running_app(data_dir: Path, db_path: Path, request: RecordingRequest,
         before = len(request.calls)
         update = Update.de_json(data, application.bot)
         await application.process_update(update)
+        if update.effective_chat is None:  # an inline query: its answer names no chat
+            return [params for _, params in request.calls[before:]]
         chat = update.effective_chat.id
         return [params for _, params in request.calls[before:] if params.get("chat_id", chat) == chat]
 

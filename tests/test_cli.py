@@ -151,3 +151,15 @@ def test_ask_json_says_whether_the_passages_answer(run):
     assert [r["status"] for r in records] == ["answered", "related", "none", "greeting"]
     assert [bool(r["hits"]) for r in records] == [True, True, False, False]
     assert records[1]["passages"][0]["headline"] == "地企携手聚力 资本产业深融"
+
+
+def test_feedback_export_writes_the_votes_for_eval(run, db_path, tmp_path):
+    from bot.feedback import Feedback
+    from retrieval.models import Answer, Status
+
+    feedback = Feedback(db_path)
+    feedback.vote(7, Answer("顾亚萍是谁", Status.ANSWERED), up=False)
+    feedback.close()
+    out = run("feedback", "--export", str(tmp_path / "votes.jsonl")).stdout
+    assert out.strip() == f"1 questions written to {tmp_path / 'votes.jsonl'}"
+    assert json.loads((tmp_path / "votes.jsonl").read_text("utf-8"))["question"] == "顾亚萍是谁"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import formatting
 from retrieval.ingesting import FileReport, IngestReport
-from retrieval.models import Answer, Hit, Paragraph, QuestionStats, Status
+from retrieval.models import Answer, Edition, Headline, Hit, Paragraph, QuestionStats, Status, Vote
 from testkit.botkit import telegram_html_problems
 
 
@@ -72,7 +72,12 @@ def test_stats_and_report_render_in_chinese():
                              questions=QuestionStats(today=3, total=4, unanswered=1, missed=("比特币<价格>",)))
     assert formatting.render_stats(stats, html=True) == (
         "收录：文章 7 篇，段落 32 段\n上次加载：2025-12-18 08:00:00\n提问：今天 3 个，累计 4 个，未能回答 25%\n"
-        "最近未能回答的问题：\n• 比特币&lt;价格&gt;")
+        "最近未能回答的问题：\n• 比特币&lt;价格&gt;\n订阅：0 人\n本周反馈：👍 0，👎 0")
+    voted = formatting.Stats(articles=7, paragraphs=32, loaded_at=None, questions=QuestionStats(0, 0, 0, ()),
+                             subscribers=2, votes=(Vote("q", ("a",), 1, "h"), Vote("p<", ("b",), -1, "h")),
+                             disliked=(("p<", ("新馆开放",)),))
+    assert formatting.render_stats(voted, html=True).endswith(
+        "订阅：2 人\n本周反馈：👍 1，👎 1（👎 占 50%）\n最近被点 👎 的回答：\n• p&lt; → 新馆开放")
 
 
 def test_a_report_of_many_bad_files_stays_whole_html_within_the_limit():
@@ -114,3 +119,37 @@ def test_who_wrote_it_shows_the_byline_above_the_passage():
     assert text.splitlines()[:3] == ["<b>项目签约</b>", "2025-12-18 · 第6版", "<b>作者：记者 胡佳英 通讯员 曹金凤</b>"]
     plain = formatting.render(Answer("写了什么", Status.ANSWERED, (passage,)), html=False)
     assert "作者" not in plain
+
+
+def test_an_article_splits_between_paragraphs_and_a_huge_paragraph_between_sentences():
+    head = Paragraph(id=1, article_id="a", position=0, text="短段。", headline="标<题>", subheadline="副题",
+                     byline="记者 张 明", date="2025-12-18", page="2", section="要闻")
+    huge = Paragraph(id=2, article_id="a", position=1, text="很长的一句话，<不能>乱切。" * 800, headline="标<题>")
+    messages = formatting.render_article([head, huge, head], html=True)
+    assert messages[0].startswith("<b>标&lt;题&gt;</b>\n副题\n记者 张 明\n2025-12-18 · 第2版 要闻\n\n短段。")
+    assert all(len(m) <= 4096 and telegram_html_problems(m) == [] for m in messages)
+    assert "".join(messages).count("很长的一句话，&lt;不能&gt;乱切。") == 800  # no sentence cut, none lost
+    assert messages[-1].endswith("短段。")
+
+
+def test_a_day_in_words_and_a_forecast_says_which_papers_it_is():
+    assert formatting.day_words("2025-12-18", "2025-12-19") == "12月18日"
+    assert formatting.day_words("2024-12-18", "2025-12-19") == "2024年12月18日"
+    assert formatting.day_words(None) == "日期不明"
+    forecast = Paragraph(id=1, article_id="w", position=0, text="明天晴。", headline="天气预报", kind="weather",
+                         date="2025-12-18")
+    text = formatting.render(Answer("明天天气", Status.ANSWERED, (hit("明天晴。", "天气预报", kind="weather",
+                                                                     date="2025-12-18"),), today="2025-12-19"),
+                             html=False)
+    assert text.startswith("12月18日报纸的天气预报：\n天气预报\n2025-12-18")
+    assert formatting.weather_note(forecast, "2026-01-02") == "2025年12月18日报纸的天气预报："
+    assert formatting.weather_note(Paragraph(id=2, article_id="w", position=0, text="晴。", headline="天气预报",
+                                             kind="weather")) == "这份天气预报来自日期不明的报纸："
+
+
+def test_an_edition_lists_ten_headlines_and_says_how_many_more():
+    items = tuple(Headline(f"a{n}", f"标题{n}", "2025-12-18", page="3", paragraph_id=n) for n in range(12))
+    text = formatting.render_edition(Edition("2025-12-18", items), html=False, today="2025-12-18")
+    lines = text.splitlines()
+    assert lines[0] == "12月18日的报纸（12篇）：" and lines[1] == "1. 标题0（第3版）"
+    assert lines[-1] == "……另有 2 篇" and len(lines) == 12

@@ -10,6 +10,7 @@ from bot import formatting
 from testkit.botkit import (
     BOT_USER,
     callback_update,
+    inline_update,
     message_update,
     telegram_html_problems,
 )
@@ -49,14 +50,14 @@ async def test_off_topic_question_says_no_answer_and_offers_headlines(bot):
 async def test_group_message_is_ignored_unless_the_bot_is_addressed(bot):
     assert await bot.send(message_update("明天天气怎么样", RESIDENT, chat_type="group")) == []
     mention = only_reply(await bot.send(message_update("@pinghu_news_bot 明天天气怎么样", RESIDENT, "supergroup")))
-    assert mention.startswith("<b>天气预报</b>")
+    assert mention.startswith("这份天气预报来自日期不明的报纸：\n<b>天气预报</b>")
     reply = only_reply(await bot.send(message_update("顾亚萍是谁", RESIDENT, "group", reply_to_bot=True)))
     assert reply.startswith("<b>时空廉书寄初心 结对帮带续薪火</b>")
 
 
 async def test_ask_command_works_in_groups_and_explains_itself_when_empty(bot):
     text = only_reply(await bot.send(message_update("/ask 今天最高气温多少度", RESIDENT, "group")))
-    assert text.startswith("<b>天气预报</b>") and "<u>最高气温</u>" in text
+    assert text.startswith("这份天气预报来自日期不明的报纸：\n<b>天气预报</b>") and "<u>最高气温</u>" in text
     assert only_reply(await bot.send(message_update("/ask", RESIDENT, "group"))) == formatting.ASK_USAGE
 
 
@@ -74,8 +75,11 @@ async def test_latest_lists_headlines(bot):
 async def test_more_button_pages_further_answers_and_rejects_forged_or_stale_data(bot):
     calls = await bot.send(message_update("平湖高质量发展", RESIDENT))
     only_reply(calls)
-    button = calls[0]["reply_markup"]["inline_keyboard"][0][0]
-    assert button["text"] == "更多结果" and len(button["callback_data"].encode()) <= 64
+    rows = calls[0]["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in rows[0]] == ["全文 1", "全文 2", "全文 3"]
+    assert [[b["text"] for b in row] for row in rows[1:]] == [["更多结果"], ["👍 有用", "👎 没用"]]
+    button = rows[1][0]
+    assert all(len(b["callback_data"].encode()) <= 64 for row in rows for b in row)
     more = await bot.send(callback_update(button["callback_data"], RESIDENT))
     assert more[0] == {"callback_query_id": more[0]["callback_query_id"]}  # answered, silently
     assert telegram_html_problems(more[1]["text"]) == [] and more[1]["text"].startswith("<b>")
@@ -137,7 +141,7 @@ async def test_stats_show_corpus_questions_and_unanswered(bot):
     lines = text.splitlines()
     assert lines[0] == "收录：文章 7 篇，段落 32 段"
     assert lines[2] == "提问：今天 2 个，累计 2 个，未能回答 50%"
-    assert lines[3:] == ["最近未能回答的问题：", "• 比特币价格"]
+    assert lines[3:] == ["最近未能回答的问题：", "• 比特币价格", "订阅：0 人", "本周反馈：👍 0，👎 0"]
     assert only_reply(await bot.send(message_update("/stats", RESIDENT))) == formatting.NOT_ADMIN
 
 
@@ -154,7 +158,8 @@ async def test_rate_limit_answers_politely_after_the_limit(bot):
     for _ in range(5):
         only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 1)))
     assert only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 1))) == formatting.RATE_LIMITED
-    assert only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 2))).startswith("<b>天气预报</b>")
+    reply = only_reply(await bot.send(message_update("明天天气怎么样", RESIDENT + 2)))
+    assert reply.startswith("这份天气预报来自日期不明的报纸：\n<b>天气预报</b>")
 
 
 async def test_admin_uploads_a_page_file_and_it_is_answerable(bot, data_dir):
@@ -353,3 +358,99 @@ async def test_reload_serves_what_a_shell_ingest_added_to_the_store_meanwhile(bo
     assert only_reply(await bot.send(message_update("/reload", ADMIN))).startswith("文件：新增 0，更新 0，未变 2")
     reply = only_reply(await bot.send(message_update("独山港镇口袋公园", RESIDENT)))
     assert reply.startswith("<b>独山港镇新建五座口袋公园")
+
+
+LONG_PAGE = "独山港镇出台海塘保护规划\n\n■本报记者 赵丽\n\n" + "\n\n".join(
+    f"第{n}段，独山港镇海塘保护规划要求沿线各村落实责任，" + "海塘巡查员每天记录潮位、堤身和护坡的变化。" * 16
+    for n in range(1, 31)) + "\n"
+
+
+async def test_news_questions_list_the_days_headlines_with_full_text_buttons(bot, data_dir):
+    undated = (await bot.send(message_update("今天有什么新闻", RESIDENT)))[0]
+    assert undated["text"].startswith("<b>日期不明的报纸（5篇）：</b>\n1. ")
+    assert [b["text"] for b in undated["reply_markup"]["inline_keyboard"][0]] == [f"全文 {n}" for n in range(1, 6)]
+    (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    await bot.send(message_update("/reload", ADMIN))
+    newest = only_reply(await bot.send(message_update("最近有什么新闻", RESIDENT)))
+    assert newest == "<b>12月19日的报纸（1篇）：</b>\n1. 独山港镇新建五座口袋公园"
+    missing = only_reply(await bot.send(message_update("12月25日有什么新闻？", RESIDENT)))
+    # 12月25日 without a year is the last one: a year before the newest paper (never a day to come).
+    assert missing == "2024年12月25日的报纸还没有收录。最近的几期：12月19日。可以发送“12月19日有什么新闻”查看。"
+
+
+async def test_full_text_arrives_in_order_in_messages_within_the_limit(bot, data_dir):
+    (data_dir / "2025-12-20.txt").write_text(LONG_PAGE, encoding="utf-8")
+    await bot.send(message_update("/reload", ADMIN))
+    calls = await bot.send(message_update("独山港镇海塘保护规划", RESIDENT))
+    full = calls[0]["reply_markup"]["inline_keyboard"][0][0]
+    assert full["text"].startswith("全文")
+    sent = [call["text"] for call in (await bot.send(callback_update(full["callback_data"], RESIDENT)))[1:]]
+    assert len(sent) >= 3 and all(len(text) <= 4096 and telegram_html_problems(text) == [] for text in sent)
+    assert sent[0].startswith("<b>独山港镇出台海塘保护规划</b>\n本报记者 赵丽\n2025-12-20\n\n第1段")
+    whole = "\n\n".join(sent)
+    assert [whole.index(f"第{n}段，") for n in range(1, 31)] == sorted(whole.index(f"第{n}段，") for n in range(1, 31))
+    gone = await bot.send(callback_update("full:999999", RESIDENT))
+    assert gone[0]["text"] == formatting.ARTICLE_GONE
+
+
+async def test_subscribers_get_a_new_days_headlines_once_and_blocked_chats_are_dropped(bot, data_dir):
+    assert only_reply(await bot.send(message_update("/subscribe", RESIDENT))) == formatting.SUBSCRIBED
+    assert only_reply(await bot.send(message_update("/subscribe", RESIDENT))) == formatting.ALREADY_SUBSCRIBED
+    await bot.send(message_update("/subscribe", RESIDENT + 7))
+    bot.recorder.blocked.add(RESIDENT + 7)
+    (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    await bot.send(message_update("/reload", ADMIN))
+    digests = [call for call in bot.recorder.sent() if call["chat_id"] == RESIDENT]
+    assert [call["text"] for call in digests[-1:]] == [
+        "<b>新报纸到了：12月19日的报纸</b>\n1. 独山港镇新建五座口袋公园"]
+    assert digests[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == "全文 1"
+    before = len(bot.recorder.sent())
+    await bot.send(message_update("/reload", ADMIN))  # nothing new: nobody hears anything
+    assert [call["chat_id"] for call in bot.recorder.sent()[before:]] == [ADMIN]
+    stats = only_reply(await bot.send(message_update("/stats", ADMIN)))
+    assert "订阅：1 人" in stats  # the chat that blocked the bot was unsubscribed
+    assert only_reply(await bot.send(message_update("/unsubscribe", RESIDENT))) == formatting.UNSUBSCRIBED
+    assert only_reply(await bot.send(message_update("/unsubscribe", RESIDENT))) == formatting.NOT_SUBSCRIBED
+
+
+async def test_start_offers_subscribe_buttons_that_work_like_the_commands(bot):
+    start = (await bot.send(message_update("/start", RESIDENT)))[0]
+    buttons = start["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["订阅每日标题", "取消订阅"]
+    pressed = await bot.send(callback_update(buttons[0]["callback_data"], RESIDENT))
+    assert pressed[-1]["text"] == formatting.SUBSCRIBED
+
+
+async def test_inline_query_offers_the_answers_passages(bot):
+    calls = await bot.send(inline_update("顾亚萍是谁", RESIDENT))
+    results = calls[0]["results"]
+    assert results[0]["title"] == "时空廉书寄初心 结对帮带续薪火" and "顾亚萍" in results[0]["description"]
+    message = results[0]["input_message_content"]["message_text"]
+    assert message.startswith("<b>时空廉书寄初心 结对帮带续薪火</b>") and telegram_html_problems(message) == []
+    assert (await bot.send(inline_update("", RESIDENT)))[0]["results"] == []
+
+
+async def test_votes_are_stored_once_per_user_and_show_in_stats(bot, db_path):
+    calls = await bot.send(message_update("比特币价格", RESIDENT))
+    assert "reply_markup" not in calls[0]  # no answer, nothing to vote on
+    calls = await bot.send(message_update("顾亚萍是谁", RESIDENT))
+    down = calls[0]["reply_markup"]["inline_keyboard"][-1][1]["callback_data"]
+    assert (await bot.send(callback_update(down, RESIDENT)))[0]["text"] == formatting.THANKS
+    await bot.send(callback_update(down, RESIDENT))  # the same vote again counts once
+    stats = only_reply(await bot.send(message_update("/stats", ADMIN)))
+    assert "本周反馈：👍 0，👎 1（👎 占 100%）" in stats
+    assert "• 顾亚萍是谁 → 时空廉书寄初心 结对帮带续薪火" in stats
+    assert (await bot.send(callback_update("vote:deadbeef:1", RESIDENT)))[0]["text"] == formatting.STALE
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        hashes = [row[0] for row in conn.execute("SELECT user_hash FROM feedback")]
+    assert len(hashes) == 1 and str(RESIDENT) not in hashes[0]
+
+
+async def test_the_command_menu_is_set_with_admin_commands_only_for_admins(bot):
+    menus = bot.recorder.sent("setMyCommands")
+    everyone = [c["command"] for c in menus[0]["commands"]]
+    assert everyone == ["start", "latest", "subscribe", "unsubscribe", "ask", "help"] and "scope" not in menus[0]
+    assert menus[1]["scope"] == {"type": "chat", "chat_id": ADMIN}
+    assert [c["command"] for c in menus[1]["commands"]][-2:] == ["reload", "stats"]

@@ -1,14 +1,14 @@
-"""The passages behind 更多结果: kept for recent answers, forgotten after a reload."""
+"""The answers behind 更多结果 and 👍/👎: kept for recent answers, forgotten after a reload."""
 
 from __future__ import annotations
 
 from bot.results import MoreResults
-from retrieval.models import Hit, Paragraph
+from retrieval.models import Answer, Hit, Paragraph, Status
 
 
-def hits(*texts: str) -> tuple[Hit, ...]:
-    return tuple(Hit(Paragraph(id=i, article_id=str(i), position=0, text=t, headline="标题"), 1.0)
-                 for i, t in enumerate(texts))
+def hits(*texts: str) -> Answer:
+    return Answer("q", Status.ANSWERED, more=tuple(
+        Hit(Paragraph(id=i, article_id=str(i), position=0, text=t, headline="标题"), 1.0) for i, t in enumerate(texts)))
 
 
 def test_more_results_forget_old_answers_and_other_corpora():
