@@ -8,6 +8,8 @@
 // Prints exactly one line `READY <port>` on stdout once listening; exits 0 on
 // SIGTERM/SIGINT. Set DEBUG=TelegramServer:* for the emulator's own logs (stderr),
 // FIRST_ID=N to start update and message ids at N (for a restart mid-test).
+// Launcher-only client routes (README.md): /uploadFile, /getBotCalls,
+// /sendInlineQuery, /getInlineQueryAnswer, /getMyCommands, /blockBot, /unblockBot.
 //
 // How the fixes are hooked in: TelegramServer's constructor registers every
 // route from the array exported by lib/routes/index.js, right after its body
@@ -34,6 +36,15 @@ const sec = (ms) => Math.floor(ms / 1000);
 const ok = (res, result) => res.json({ ok: true, result });
 const fail = (res, description, code = 400) =>
   res.status(code).json({ ok: false, error_code: code, description });
+// Thrown by a handler (see bot()/client() in launcherRoutes) -> fail(res, ...).
+class ApiError extends Error {
+  constructor(description, code = 400) { super(description); this.code = code; }
+}
+// Form-encoded bodies (PTB's default) carry arrays and objects as JSON strings.
+function jsonParam(value, name) {
+  if (typeof value !== 'string') return value;
+  try { return JSON.parse(value); } catch (e) { throw new ApiError(`Bad Request: can't parse ${name} JSON object`); }
+}
 
 // Stored bot message (storage.botMessages entry, whose `message` is the raw
 // request body) -> Bot API Message. 4.2.1 instead echoes the request body with
@@ -69,6 +80,9 @@ const fixDate = (d, fallbackMs) => (!d ? sec(fallbackMs) : d > 1e11 ? sec(d) : d
 // Fields the client posts are passed to the bot verbatim; fill in what PTB
 // needs and a test would not bother to send (date, chat_instance), drop ours.
 function botApiUpdate(srv, u) {
+  // Launcher-made entry (/sendInlineQuery): 4.2.1's formatUpdate knows only
+  // messages and callbacks, and would turn it into an empty message.
+  if (u.inlineQuery) return { update_id: u.updateId, inline_query: u.inlineQuery };
   const upd = TelegramServer.formatUpdate(u);
   if (upd.message) {
     const { botToken, ...m } = upd.message;
@@ -117,10 +131,92 @@ const calls = []; // every bot API call except getUpdates, for assertions
 const sleeper = new (require('events'))();
 sleeper.setMaxListeners(0);
 
-function launcherRoutes(app, srv) {
-  const bot = (method, fn) => app.all(`/bot:token/${method}`, (req, res, next) => {
-    Promise.resolve(fn(req, res, req.params.token)).catch(next);
+// Launcher state, all keyed by bot token like the emulator's own storage.
+const inlineQueries = new Map(); // inline_query_id -> { token, answer: null | stored answer }
+let inlineQuerySeq = 0;
+const commandMenus = new Map(); // `${token}\n${JSON scope}\n${language_code}` -> [BotCommand]
+const blocked = new Set(); // `${token}\n${chat id}`: chats that blocked the bot (/blockBot)
+// Bot methods that post into the chat named by chat_id: refused with 403 once it blocked the bot.
+const SENDS_TO_CHAT = /^(send|copy|forward|edit|stop)/;
+
+const INLINE_RESULT_TYPES = new Set(['article', 'audio', 'contact', 'document', 'game', 'gif',
+  'location', 'mpeg4_gif', 'photo', 'sticker', 'venue', 'video', 'voice']);
+const INLINE_CHAT_TYPES = new Set(['sender', 'private', 'group', 'supergroup', 'channel']);
+// BotCommandScope type -> the fields it requires.
+const SCOPE_FIELDS = {
+  default: [], all_private_chats: [], all_group_chats: [], all_chat_administrators: [],
+  chat: ['chat_id'], chat_administrators: ['chat_id'], chat_member: ['chat_id', 'user_id'],
+};
+
+// answerInlineQuery's results: what Telegram rejects, rejected here too.
+function checkInlineResults(value) {
+  const results = jsonParam(value, 'results');
+  if (!Array.isArray(results)) throw new ApiError('Bad Request: results must be an array of InlineQueryResult');
+  if (results.length > 50) throw new ApiError(`Bad Request: RESULTS_TOO_MUCH: ${results.length} results, at most 50 are allowed`);
+  const ids = new Set();
+  results.forEach((r, i) => {
+    const where = `results[${i}]`;
+    if (!r || typeof r !== 'object') throw new ApiError(`Bad Request: ${where} is not an object`);
+    if (!INLINE_RESULT_TYPES.has(r.type)) throw new ApiError(`Bad Request: RESULT_TYPE_INVALID: ${where}.type ${JSON.stringify(r.type)}`);
+    const idBytes = typeof r.id === 'string' ? Buffer.byteLength(r.id, 'utf8') : 0;
+    if (idBytes < 1 || idBytes > 64) throw new ApiError(`Bad Request: RESULT_ID_INVALID: ${where}.id must be a string of 1-64 bytes`);
+    if (ids.has(r.id)) throw new ApiError(`Bad Request: RESULT_ID_DUPLICATE: ${where}.id ${JSON.stringify(r.id)} is used twice`);
+    ids.add(r.id);
+    if (r.type !== 'article') return;
+    if (typeof r.title !== 'string' || !r.title.trim()) throw new ApiError(`Bad Request: RESULT_TITLE_EMPTY: ${where} (article) needs a title`);
+    const c = r.input_message_content;
+    if (!c || typeof c !== 'object') throw new ApiError(`Bad Request: ${where} (article) needs input_message_content`);
+    // Articles may also post a location, venue, contact or invoice instead of text.
+    const textless = ['latitude', 'phone_number', 'payload'].some((k) => k in c);
+    if (!textless && (typeof c.message_text !== 'string' || !c.message_text.trim())) {
+      throw new ApiError(`Bad Request: MESSAGE_EMPTY: ${where}.input_message_content.message_text is empty`);
+    }
   });
+  return results;
+}
+
+function checkCommands(value) {
+  if (value === undefined) throw new ApiError('Bad Request: parameter "commands" is required');
+  const commands = jsonParam(value, 'commands');
+  if (!Array.isArray(commands)) throw new ApiError('Bad Request: commands must be an array of BotCommand');
+  if (commands.length > 100) throw new ApiError('Bad Request: too many commands: at most 100 are allowed');
+  return commands.map((c, i) => {
+    const { command, description } = c || {};
+    if (typeof command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(command)) {
+      throw new ApiError(`Bad Request: BOT_COMMAND_INVALID: commands[${i}].command ${JSON.stringify(command)} must be 1-32 characters of a-z, 0-9 and _`);
+    }
+    if (typeof description !== 'string' || !description.trim() || description.length > 256) {
+      throw new ApiError(`Bad Request: BOT_COMMAND_DESCRIPTION_INVALID: commands[${i}].description must be 1-256 characters`);
+    }
+    return { command, description };
+  });
+}
+
+// (scope, language_code) -> storage key. The scope is rebuilt in a fixed field order
+// with numeric ids as numbers, so {"chat_id":"42"} and {"chat_id":42} are the same scope.
+function commandsKey(token, scopeValue, languageCode) {
+  const s = scopeValue === undefined || scopeValue === '' ? { type: 'default' } : jsonParam(scopeValue, 'scope');
+  if (!s || typeof s !== 'object' || !Object.hasOwn(SCOPE_FIELDS, s.type)) {
+    throw new ApiError(`Bad Request: invalid BotCommandScope type ${JSON.stringify(s && s.type)}`);
+  }
+  const scope = { type: s.type };
+  for (const f of SCOPE_FIELDS[s.type]) {
+    if (s[f] === undefined || s[f] === '') throw new ApiError(`Bad Request: BotCommandScope "${s.type}" needs ${f}`);
+    scope[f] = /^-?\d+$/.test(String(s[f])) ? Number(s[f]) : String(s[f]);
+  }
+  const lang = languageCode === undefined ? '' : String(languageCode);
+  if (!/^([a-z]{2})?$/.test(lang)) throw new ApiError(`Bad Request: invalid language_code ${JSON.stringify(lang)}: two letters (ISO 639-1) or empty`);
+  return `${token}\n${JSON.stringify(scope)}\n${lang}`;
+}
+
+function launcherRoutes(app, srv) {
+  const run = (fn, ...args) => (req, res, next) => Promise.resolve()
+    .then(() => fn(req, res, ...args.map((a) => a(req))))
+    .catch((e) => (e instanceof ApiError ? fail(res, e.message, e.code) : next(e)));
+  const bot = (method, fn) => app.all(`/bot:token/${method}`, run(fn, (req) => req.params.token));
+  const client = (path, fn) => app.post(path, run(fn));
+  const params = (req) => ({ ...req.query, ...req.body });
+  const needToken = (b) => { if (!b.botToken) throw new ApiError('client request needs botToken'); };
 
   app.use((req, res, next) => {
     // Built-in errors are HTTP 500 {message}: PTB only reports a bare
@@ -128,13 +224,24 @@ function launcherRoutes(app, srv) {
     // it raise BadRequest(<the emulator's text>), e.g. for unknown methods.
     res.sendError = (err) => fail(res, err.message, err.http || 400);
     const m = /^\/bot([^/]+)\/([^/?]+)/.exec(req.path);
-    if (m && m[2] !== 'getUpdates') {
+    if (!m) return next();
+    const [, token, method] = m;
+    if (method !== 'getUpdates') {
       res.on('finish', () => calls.push({
         // clone: sendMessage stores this very object, later edits mutate it
-        token: m[1], method: m[2], params: structuredClone(req.body), time: Date.now(),
+        token, method, params: structuredClone(req.body), time: Date.now(),
+        ...(res.statusCode >= 400 ? { error_code: res.statusCode } : {}),
       }));
     }
-    next();
+    return parseBody(req).then((body) => {
+      req.body = body; // multipart uploads (sendDocument, ...) parsed once, here
+      const chatId = { ...req.query, ...body }.chat_id;
+      if (SENDS_TO_CHAT.test(method) && chatId !== undefined && blocked.has(`${token}\n${chatId}`)) {
+        return fail(res, Number(chatId) < 0 ? 'Forbidden: bot was kicked from the group chat'
+          : 'Forbidden: bot was blocked by the user', 403);
+      }
+      return next();
+    }).catch(next);
   });
 
   // 4.2.1's client routes answer ok before storing, then throw unseen on a
@@ -185,7 +292,7 @@ function launcherRoutes(app, srv) {
     });
     ok(res, out.map((u) => botApiUpdate(srv, u)));
   });
-  for (const ev of ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery']) {
+  for (const ev of ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery', 'AddedUserInlineQuery']) {
     srv.on(ev, () => sleeper.emit('wake'));
   }
 
@@ -219,29 +326,71 @@ function launcherRoutes(app, srv) {
   bot('editMessageReplyMarkup', edit([]));
 
   // 4.2.1 answers null on success; Telegram (and PTB's return type) say true.
-  bot('deleteMessage', (req, res) => {
-    let deleted = false;
-    try {
-      deleted = srv.deleteMessage(Number(req.body.chat_id), Number(req.body.message_id));
-    } catch (e) { /* a stored callback without message.chat: treat as not found */ }
-    return deleted ? ok(res, true) : fail(res, 'Bad Request: message to delete not found');
+  // Its own search throws on entries without `message` (inline queries), so
+  // the lookup is done here, with the same matching rules.
+  bot('deleteMessage', (req, res, token) => {
+    const chatOf = (u) => (u.callbackQuery ? u.callbackQuery.message && u.callbackQuery.message.chat && u.callbackQuery.message.chat.id
+      : u.message && (u.message.chat ? u.message.chat.id : u.message.chat_id));
+    const hit = (u) => u.botToken === token && u.messageId === Number(req.body.message_id)
+      && chatOf(u) !== undefined && String(chatOf(u)) === String(req.body.chat_id);
+    const user = srv.storage.userMessages.find(hit);
+    if (user) srv.removeUserMessage(user.updateId);
+    const botMsg = !user && srv.storage.botMessages.find(hit);
+    if (botMsg) srv.removeBotMessage(botMsg.updateId);
+    return user || botMsg ? ok(res, true) : fail(res, 'Bad Request: message to delete not found');
   });
 
   // Bot API methods 4.2.1 lacks (it answers 500 "not supported"), accepted as
   // no-ops returning what Telegram returns; the call log records them.
-  for (const m of ['answerCallbackQuery', 'sendChatAction', 'setMyCommands', 'deleteMyCommands',
+  for (const m of ['answerCallbackQuery', 'sendChatAction',
     'setMyDescription', 'setMyShortDescription', 'setMyName', 'setChatMenuButton', 'close', 'logOut']) {
     bot(m, (req, res) => ok(res, true));
   }
-  bot('getMyCommands', (req, res) => ok(res, []));
+
+  // Command menus, stored per (token, scope, language_code) like Telegram;
+  // getMyCommands answers only the exact scope and language asked for.
+  bot('setMyCommands', (req, res, token) => {
+    const p = params(req);
+    const commands = checkCommands(p.commands);
+    commandMenus.set(commandsKey(token, p.scope, p.language_code), commands);
+    return ok(res, true);
+  });
+  bot('deleteMyCommands', (req, res, token) => {
+    const p = params(req);
+    commandMenus.delete(commandsKey(token, p.scope, p.language_code));
+    return ok(res, true);
+  });
+  bot('getMyCommands', (req, res, token) => {
+    const p = params(req);
+    return ok(res, commandMenus.get(commandsKey(token, p.scope, p.language_code)) || []);
+  });
+
+  // Inline mode: /sendInlineQuery queues the update, the bot answers here,
+  // /getInlineQueryAnswer hands the stored answer to the test.
+  bot('answerInlineQuery', (req, res, token) => {
+    const p = params(req);
+    const q = inlineQueries.get(String(p.inline_query_id));
+    if (!q || q.token !== token || q.answer) {
+      throw new ApiError('Bad Request: query is too old and response timeout expired or query ID is invalid');
+    }
+    const results = checkInlineResults(p.results);
+    const button = p.button === undefined || p.button === '' ? null : jsonParam(p.button, 'button');
+    q.answer = {
+      results,
+      cache_time: p.cache_time === undefined ? 300 : Number(p.cache_time),
+      is_personal: String(p.is_personal) === 'true',
+      next_offset: p.next_offset === undefined ? '' : String(p.next_offset),
+      button,
+    };
+    return ok(res, true);
+  });
   bot('getWebhookInfo', (req, res) => ok(res, { url: '', has_custom_certificate: false, pending_update_count: 0 }));
 
   // Files: sendDocument/sendPhoto (upload, or re-send by file_id), getFile and
   // the download URL (PTB needs base_file_url "http://HOST:PORT/file/bot").
   for (const kind of ['Document', 'Photo']) {
-    bot(`send${kind}`, async (req, res, token) => {
-      const b = await parseBody(req);
-      req.body = b; // so the call log shows parsed fields
+    bot(`send${kind}`, (req, res, token) => {
+      const b = req.body; // multipart already parsed by the middleware above
       const field = kind.toLowerCase();
       let meta = b[field];
       if (typeof meta === 'string') meta = files.has(meta) ? files.get(meta).meta : { file_id: meta, file_unique_id: `u${meta}` };
@@ -271,10 +420,56 @@ function launcherRoutes(app, srv) {
     for await (const c of req) chunks.push(c);
     ok(res, storeFile(Buffer.concat(chunks), req.query.file_name, req.query.mime_type));
   });
-  // POST /getBotCalls {token, method?} -> [{method, params, time}] in call order.
+  // POST /getBotCalls {token, method?} -> [{method, params, time, error_code?}] in call order.
   app.post('/getBotCalls', (req, res) => ok(res, calls
     .filter((c) => c.token === req.body.token && (!req.body.method || c.method === req.body.method))
-    .map(({ method, params, time }) => ({ method, params, time }))));
+    .map(({ token, ...c }) => c)));
+
+  // POST /sendInlineQuery {botToken, from, query, offset?, chat_type?, location?}
+  // -> {inline_query_id}; the bot gets an `inline_query` update.
+  client('/sendInlineQuery', (req, res) => {
+    const b = req.body;
+    needToken(b);
+    if (!b.from || b.from.id === undefined) throw new ApiError('sendInlineQuery needs from (a User with id)');
+    if (typeof b.query !== 'string' || b.query.length > 256) throw new ApiError('sendInlineQuery needs query: a string of 0-256 characters');
+    if (b.chat_type !== undefined && !INLINE_CHAT_TYPES.has(b.chat_type)) {
+      throw new ApiError(`sendInlineQuery: chat_type must be one of ${[...INLINE_CHAT_TYPES].join(', ')}`);
+    }
+    const id = String(++inlineQuerySeq);
+    const inlineQuery = { id, from: b.from, query: b.query, offset: b.offset || '', chat_type: b.chat_type || 'sender' };
+    if (b.location) inlineQuery.location = b.location;
+    inlineQueries.set(id, { token: b.botToken, answer: null });
+    // addUserUpdate stores the entry and takes the next update_id (no webhook: synchronous).
+    srv.addUserUpdate({ ...srv.getCommonFields(b.botToken), inlineQuery });
+    srv.emit('AddedUserInlineQuery');
+    return ok(res, { inline_query_id: id });
+  });
+  // POST /getInlineQueryAnswer {botToken, inline_query_id} -> the bot's answer, or null.
+  client('/getInlineQueryAnswer', (req, res) => {
+    needToken(req.body);
+    const q = inlineQueries.get(String(req.body.inline_query_id));
+    return ok(res, q && q.token === req.body.botToken ? q.answer : null);
+  });
+
+  // POST /getMyCommands {botToken, scope?, language_code?} -> the menu the bot set there, or [].
+  client('/getMyCommands', (req, res) => {
+    needToken(req.body);
+    return ok(res, commandMenus.get(commandsKey(req.body.botToken, req.body.scope, req.body.language_code)) || []);
+  });
+
+  // POST /blockBot | /unblockBot {botToken, chatId}: while blocked, bot methods
+  // that post to that chat_id answer 403 (PTB raises telegram.error.Forbidden).
+  for (const [path, block] of [['/blockBot', true], ['/unblockBot', false]]) {
+    client(path, (req, res) => {
+      needToken(req.body);
+      if (req.body.chatId === undefined || req.body.chatId === null || req.body.chatId === '') {
+        throw new ApiError(`${path.slice(1)} needs chatId`);
+      }
+      const key = `${req.body.botToken}\n${req.body.chatId}`;
+      if (block) blocked.add(key); else blocked.delete(key);
+      return ok(res, true);
+    });
+  }
 }
 routes.unshift(launcherRoutes);
 

@@ -157,7 +157,7 @@ def test_more_results_button_pages_further_passages(deployment):
     user = User(deployment["base"], OTHER)
     user.say("平湖高质量发展")
     first, = user.replies(1)
-    button = first["message"]["reply_markup"]["inline_keyboard"][0][0]
+    button = first["message"]["reply_markup"]["inline_keyboard"][1][0]
     assert button["text"] == "更多结果"
     user.press(first, button["callback_data"])
     more, = user.replies(1)
@@ -169,7 +169,7 @@ def test_group_plain_message_is_ignored_but_a_mention_is_answered(deployment):
     group.say("明天天气怎么样")
     group.say("@TestNameBot 明天天气怎么样")
     reply, = group.replies(1)
-    assert reply["message"]["text"].startswith("<b>天气预报</b>")
+    assert reply["message"]["text"].startswith("这份天气预报来自日期不明的报纸：\n<b>天气预报</b>")
     time.sleep(0.5)
     assert group.http.post(group.base + "/getUpdates", json={"token": TOKEN, "chatId": -4242}).json()["result"] == []
 
@@ -184,6 +184,66 @@ def test_reload_is_refused_to_residents_and_serves_new_pages_for_admins(deployme
     answer = resident.ask("独山港镇口袋公园有多大")["text"]
     assert answer.startswith("<b>独山港镇新建五座口袋公园</b>\n2025-12-19\n")
     assert "一万二千平方米" in answer
+
+
+LONG_PAGE = "独山港镇出台海塘保护规划\n\n■本报记者 赵丽\n\n" + "\n\n".join(
+    f"第{n}段，独山港镇海塘保护规划要求沿线各村落实责任，" + "海塘巡查员每天记录潮位、堤身和护坡的变化。" * 16
+    for n in range(1, 31)) + "\n"
+
+
+def test_a_subscriber_gets_the_new_days_headlines_after_an_admins_reload(deployment):
+    follower, admin = User(deployment["base"], OTHER + 1), User(deployment["base"], ADMIN)
+    assert follower.ask("/subscribe")["text"].startswith("已订阅")
+    (deployment["data"] / "2025-12-20.txt").write_text(LONG_PAGE, encoding="utf-8")
+    assert admin.ask("/reload")["text"].startswith("文件：新增 1")
+    digest, = follower.replies(1)
+    assert digest["message"]["text"] == "<b>新报纸到了：12月20日的报纸</b>\n1. 独山港镇出台海塘保护规划"
+    assert digest["message"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "全文 1"
+
+
+def test_the_full_text_of_a_long_article_arrives_in_order_within_the_limit(deployment):
+    user = User(deployment["base"], OTHER + 2)
+    user.say("独山港镇海塘保护规划")
+    entry, = user.replies(1)
+    full = entry["message"]["reply_markup"]["inline_keyboard"][0][0]
+    assert full["text"].startswith("全文")
+    user.press(entry, full["callback_data"])
+    texts = [reply["message"]["text"] for reply in user.replies(3)]
+    time.sleep(0.5)
+    texts += [reply["message"]["text"] for reply in user.replies(0)]
+    assert len(texts) >= 3 and all(len(text) <= 4096 for text in texts)
+    assert texts[0].startswith("<b>独山港镇出台海塘保护规划</b>")
+    whole = "\n\n".join(texts)
+    places = [whole.index(f"第{n}段，") for n in range(1, 31)]
+    assert places == sorted(places)
+
+
+def test_an_inline_query_offers_answers_to_send_into_any_chat(deployment):
+    http = httpx.Client(timeout=10)
+    sent = http.post(deployment["base"] + "/sendInlineQuery", json={
+        "botToken": TOKEN, "from": {"id": OTHER + 3, "is_bot": False, "first_name": "家人"}, "query": "顾亚萍是谁"})
+    query_id = sent.json()["result"]["inline_query_id"]
+    deadline, answer = time.monotonic() + 30, None
+    while answer is None and time.monotonic() < deadline:
+        answer = http.post(deployment["base"] + "/getInlineQueryAnswer",
+                           json={"botToken": TOKEN, "inline_query_id": query_id}).json()["result"]
+        time.sleep(0.05)
+    assert answer is not None and answer["results"][0]["title"] == "时空廉书寄初心 结对帮带续薪火"
+    message = answer["results"][0]["input_message_content"]["message_text"]
+    assert message.startswith("<b>时空廉书寄初心 结对帮带续薪火</b>") and telegram_html_problems(message) == []
+
+
+def test_a_thumbs_down_is_stored_and_shows_in_stats(deployment):
+    user, admin = User(deployment["base"], OTHER + 4), User(deployment["base"], ADMIN)
+    user.say("顾亚萍是谁")
+    entry, = user.replies(1)
+    down = entry["message"]["reply_markup"]["inline_keyboard"][-1][1]
+    assert down["text"] == "👎 没用"
+    user.press(entry, down["callback_data"])
+    deadline, stats = time.monotonic() + 30, ""
+    while "👎 1" not in stats and time.monotonic() < deadline:
+        stats = admin.ask("/stats")["text"]
+    assert "本周反馈：👍 0，👎 1（👎 占 100%）" in stats and "• 顾亚萍是谁 → 时空廉书寄初心" in stats
 
 
 def test_bot_retries_while_the_api_is_down_and_answers_when_it_returns(deployment, emulator):
