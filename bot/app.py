@@ -33,6 +33,8 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+INLINE_QUERIES_PER_QUESTION = 6  # inline queries a question may cost, typed a few characters at a time
+
 
 # Telegram's 429 answers carry retry_after: wait that long and try again, a few times.
 RETRIES_AFTER_429 = 3
@@ -76,6 +78,8 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
     data: BotData = application.bot_data
     data.settings, data.service, data.results = settings, service, MoreResults()
     data.limiter = RateLimiter(settings.newsbot_rate_limit)
+    # Telegram sends an inline query as the user types: several per question, so a looser limit of its own.
+    data.inline_limiter = RateLimiter(settings.newsbot_rate_limit * INLINE_QUERIES_PER_QUESTION)
     data.following, data.feedback = Following(settings.newsbot_db_path), Feedback(settings.newsbot_db_path)
 
     application.add_handler(CommandHandler(["start", "help"], handlers.on_start))

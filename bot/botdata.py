@@ -19,6 +19,7 @@ class BotData:
     service: NewsService
     results: MoreResults
     limiter: RateLimiter
+    inline_limiter: RateLimiter
     following: Following
     feedback: Feedback
 

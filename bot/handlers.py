@@ -201,7 +201,7 @@ async def on_inline(update: Update, context: Context) -> None:
     """@bot 问题 in any chat: the answer's passages as results to send there (headline, sentence, source)."""
     query, data = update.inline_query, context.bot_data
     text = query.query.strip()
-    if not text or not data.limiter.allow(query.from_user.id):
+    if not text or not data.inline_limiter.allow(query.from_user.id):
         await query.answer([], cache_time=5, is_personal=True)
         return
     try:
