@@ -130,7 +130,7 @@ class Reading:
         Plain substring checks on normalised text, weighted by idf: no tokenizing beyond the question's.
         """
         question, paragraph = self.question, hit.paragraph
-        body = _plain(paragraph.text)
+        body = _plain_of(paragraph)
         titled = _titled(paragraph)
         present = self._present(titled)
         coverage = self._share(present)
@@ -154,7 +154,7 @@ class Reading:
         for article in order:
             # Only a paragraph holding a question term can be shown: the rest are not judged at all.
             judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())
-                      if any(term in _plain(p.text) for term in terms)]
+                      if any(term in _plain_of(p) for term in terms)]
             found[article] = ([hit for hit in judged if hit.terms]
                               or [hit for hit in hits if hit.paragraph.article_id == article])
         return found
@@ -165,7 +165,7 @@ class Reading:
         answer most plainly, then the one covering most (more when its sentence names the word
         asked about); on a tie, the earlier."""
         kind = self.question.answer_type
-        own = {id(hit): self._covered(_plain(hit.paragraph.text)) for hit in judged}
+        own = {id(hit): self._covered(_plain_of(hit.paragraph)) for hit in judged}
         floor = max(own.values()) / 2
 
         def key(hit: Hit) -> tuple[int, float, int, float]:
@@ -199,7 +199,7 @@ class Reading:
         for hit in judged:
             if hit.paragraph.position == first.paragraph.position or not missing:
                 continue
-            present = self._present(_plain(hit.paragraph.text))
+            present = self._present(_plain_of(hit.paragraph))
             gain = sum(self.weights[i] * present[i] for i in missing)
             if gain > gained:
                 best, gained = hit, gain
@@ -283,7 +283,7 @@ def distinct_passages(hits: Iterable[Hit]) -> list[Hit]:
     texts: set[str] = set()
     chosen = []
     for hit in hits:
-        text = _plain(hit.paragraph.text).strip()
+        text = _plain_of(hit.paragraph).strip()
         if hit.paragraph.article_id in articles or text in texts:
             continue
         articles.add(hit.paragraph.article_id)
@@ -294,7 +294,7 @@ def distinct_passages(hits: Iterable[Hit]) -> list[Hit]:
 
 def _titled(paragraph: Paragraph) -> str:
     """A paragraph's normalised text after its article's titles, for what it holds."""
-    return _plain_titles(paragraph.headline, paragraph.subheadline) + " " + _plain(paragraph.text)
+    return _plain_titles(paragraph.headline, paragraph.subheadline) + " " + _plain_of(paragraph)
 
 
 # Normalising (NFKC, OpenCC) costs tens of microseconds a paragraph, and a question judges every
@@ -309,6 +309,11 @@ def _sentences(text: str) -> tuple[tuple[str, str], ...]:
 def _plain(text: str) -> str:
     """Normalised ``text``, from its normalised sentences (the same substrings, minus blank pieces)."""
     return "".join(plain for _, plain in _sentences(text))
+
+
+def _plain_of(paragraph: Paragraph) -> str:
+    """A paragraph's normalised text: as ingest cached it, else normalised here."""
+    return paragraph.plain or _plain(paragraph.text)
 
 
 @lru_cache(maxsize=1 << 12)

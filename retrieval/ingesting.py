@@ -186,6 +186,7 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
                     store.remove_source(key)
                     reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
             tokenized = _tokenize_new(store, new_texts, version, tokenize)
+            _normalize_missing(store)
             if any(report.status in ("changed", "removed") for report in reports):
                 store.prune_tokens()  # only replaced or removed articles leave tokens unused
         counts = store.counts()
@@ -263,16 +264,20 @@ def _tokenize_new(store: Store, texts: list[str], version: str, tokenize: Callab
     keyed = {text_key(text): text for text in texts}
     cached = store.cached_keys(list(keyed), version)
     missing = [key for key in keyed if key not in cached]
-    store.add_tokens(zip(missing, tokenize_all([keyed[key] for key in missing], tokenize), strict=True), version)
+    tokenized = tokenize_all([keyed[key] for key in missing], tokenize)
+    store.add_tokens(((key, tokens, plain) for key, (tokens, plain) in zip(missing, tokenized, strict=True)), version)
     return len(missing)
 
 
-def _joined(text: str) -> str:
-    return " ".join(tokenizing.tokenize(text))
+def _joined(text: str) -> tuple[str, str]:
+    return " ".join(tokenizing.tokenize(text)), tokenizing.normalize(text)
 
 
-def tokenize_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokenizing.tokenize) -> Iterator[str]:
-    """The space-joined tokens of each text, in order; big batches are spread over every core.
+def tokenize_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokenizing.tokenize
+                 ) -> Iterator[tuple[str, str]]:
+    """The space-joined tokens of each text, and the text normalised (what answers compare question
+    words with, cached so no question normalises it again), in order; big batches are spread over
+    every core.
 
     Tokenizing is nearly all of an ingest's work, and jieba holds the GIL, so big batches go
     to worker processes (spawned: forking a process with threads, like the bot, can deadlock).
@@ -281,10 +286,18 @@ def tokenize_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokeni
     """
     workers = os.cpu_count() or 1
     if len(texts) < PARALLEL_FROM or tokenize is not tokenizing.tokenize or workers < 2:
-        yield from (" ".join(tokenize(text)) for text in texts)
+        yield from ((" ".join(tokenize(text)), tokenizing.normalize(text)) for text in texts)
         return
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
         yield from pool.imap(_joined, texts, chunksize=256)
+
+
+def _normalize_missing(store: Store) -> None:
+    """Cache the normalised text of paragraphs tokenized before it was cached beside their tokens
+    (an upgrade: once, then a read that finds nothing)."""
+    missing = store.texts_without_plain()
+    if missing:
+        store.add_plain((key, tokenizing.normalize(text)) for key, text in missing)
 
 
 def tokenize_missing(store: Store, version: str | None = None) -> int:
@@ -294,6 +307,7 @@ def tokenize_missing(store: Store, version: str | None = None) -> int:
         return 0
     with store.transaction():
         missing = store.texts_without_tokens(version)
-        store.add_tokens(zip([key for key, _ in missing], tokenize_all([text for _, text in missing]),
-                             strict=True), version)
+        tokenized = tokenize_all([text for _, text in missing])
+        store.add_tokens(((key, tokens, plain) for (key, _), (tokens, plain) in zip(missing, tokenized, strict=True)),
+                         version)
     return len(missing)

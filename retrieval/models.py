@@ -57,6 +57,8 @@ class Paragraph:
     section: str = ""
     source: str = ""
     byline: str = ""
+    # The text normalised as tokens are (``tokenizing.normalize``), cached by ingest; "" when not known.
+    plain: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

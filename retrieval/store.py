@@ -29,7 +29,7 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
                   "subheadline": str, "kicker": str, "byline": str, "page": str, "section": str,
                   "date": str, "url": str, "position": int, "head_key": str, "warnings": str}, "id"),
     "paragraphs": ({"id": int, "article_id": str, "position": int, "text": str, "token_key": str}, "id"),
-    "tokens": ({"key": str, "version": str, "tokens": str}, "key"),
+    "tokens": ({"key": str, "version": str, "tokens": str, "plain": str}, "key"),
     "questions": ({"id": int, "asked_at": str, "user_hash": str, "text": str, "answered": int,
                    "top_article": str}, "id"),
     "meta": ({"key": str, "value": str}, "key"),
@@ -44,23 +44,25 @@ _SCHEMA: dict[str, tuple[dict[str, Any], str]] = {
 WAIT = 30.0  # seconds a write waits for another connection's transaction (an ingest in a shell)
 
 _PARAGRAPH_FIELDS = ("SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
-                     "a.page, a.section, a.source, a.byline, ")
-_FIELDS = 12  # columns of _PARAGRAPH_FIELDS; what a query adds comes after them
+                     "a.page, a.section, a.source, a.byline, pt.plain, ")
+_FIELDS = 13  # columns of _PARAGRAPH_FIELDS; what a query adds comes after them
+# The normalised text cached beside a paragraph's tokens (tokens' key is the text's hash).
+_PLAIN = " LEFT JOIN tokens pt ON pt.key = p.token_key"
 _PARAGRAPH_ORDER = " ORDER BY a.date IS NULL, a.date, a.source, a.position, p.position"
 _WITH_TOKENS = (
-    _PARAGRAPH_FIELDS + "t.tokens, h.tokens FROM paragraphs p JOIN articles a ON a.id = p.article_id "
-    "LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
+    _PARAGRAPH_FIELDS + "t.tokens, h.tokens FROM paragraphs p JOIN articles a ON a.id = p.article_id" + _PLAIN +
+    " LEFT JOIN tokens t ON t.key = p.token_key AND t.version = :v "
     "LEFT JOIN tokens h ON h.key = a.head_key AND h.version = :v")
 _PARAGRAPHS_WITH_TOKENS = _WITH_TOKENS + _PARAGRAPH_ORDER
-_PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
-                     "WHERE p.id IN ({marks})")
-_ARTICLE_OF = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
-               "WHERE p.article_id = (SELECT article_id FROM paragraphs WHERE id = ?) ORDER BY p.position")
+_PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id"
+                     + _PLAIN + " WHERE p.id IN ({marks})")
+_ARTICLE_OF = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id" + _PLAIN
+               + " WHERE p.article_id = (SELECT article_id FROM paragraphs WHERE id = ?) ORDER BY p.position")
 _HEADLINES = ("SELECT a.id, a.headline, a.date, a.page, a.section, MIN(p.id) FROM articles a "
               "JOIN paragraphs p ON p.article_id = a.id WHERE a.kind IN ('news', 'commentary') AND {day} "
               "GROUP BY a.id ORDER BY a.source, a.position")
-_ARTICLE_PARAGRAPHS = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id "
-                       "WHERE p.article_id IN ({marks}) ORDER BY p.article_id, p.position")
+_ARTICLE_PARAGRAPHS = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id"
+                       + _PLAIN + " WHERE p.article_id IN ({marks}) ORDER BY p.article_id, p.position")
 # What an index needs of each paragraph, without its text: the sort spills far less at a million rows.
 _INDEX_ROWS = ("SELECT p.id, p.token_key, a.kind, t.tokens, h.tokens FROM paragraphs p "
                "JOIN articles a ON a.id = p.article_id "
@@ -71,7 +73,7 @@ _INDEX_ROWS = ("SELECT p.id, p.token_key, a.kind, t.tokens, h.tokens FROM paragr
 def _paragraph(row: tuple[Any, ...]) -> Paragraph:
     return Paragraph(id=row[0], article_id=row[1], position=row[2], text=row[3], headline=row[4],
                      subheadline=row[5] or "", kind=row[6], date=row[7], page=row[8] or "",
-                     section=row[9] or "", source=row[10] or "", byline=row[11] or "")
+                     section=row[9] or "", source=row[10] or "", byline=row[11] or "", plain=row[12] or "")
 
 
 def now() -> str:
@@ -241,9 +243,19 @@ class Store:
                 f"SELECT key FROM tokens WHERE version = ? AND key IN ({marks})", [version, *chunk]))
         return found
 
-    def add_tokens(self, rows: Iterable[tuple[str, str]], version: str) -> None:
-        self.db["tokens"].upsert_all(({"key": k, "version": version, "tokens": t} for k, t in rows),
+    def add_tokens(self, rows: Iterable[tuple[str, str, str]], version: str) -> None:
+        """Cache (key, tokens, normalised text) rows for tokenizer ``version``."""
+        self.db["tokens"].upsert_all(({"key": k, "version": version, "tokens": t, "plain": n} for k, t, n in rows),
                                      pk="key", batch_size=1000)
+
+    def texts_without_plain(self) -> list[tuple[str, str]]:
+        """(key, text) of stored paragraphs whose normalised text is not cached (from an older version)."""
+        return self.db.execute("SELECT DISTINCT p.token_key, p.text FROM paragraphs p "
+                               "JOIN tokens t ON t.key = p.token_key WHERE t.plain IS NULL").fetchall()
+
+    def add_plain(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Cache the normalised text of (key, normalised text) rows beside their tokens."""
+        self.db.conn.executemany("UPDATE tokens SET plain = ? WHERE key = ?", [(plain, key) for key, plain in rows])
 
     def texts_without_tokens(self, version: str) -> list[tuple[str, str]]:
         """(key, text) of stored paragraphs and titles not tokenized by tokenizer ``version``."""

@@ -244,3 +244,17 @@ def test_a_json_line_whose_id_another_file_holds_is_skipped_alone(tmp_path, db_p
     a, b = ingest([tmp_path], db_path).files
     assert (a.status, b.status, b.articles) == ("new", "new", 1)
     assert [str(bad) for bad in b.bad_lines] == ["b.jsonl: article id 'same' is already used by a.jsonl: skipped"]
+
+
+def test_each_paragraphs_normalised_text_is_cached_and_filled_in_for_older_databases(data_dir, db_path):
+    from retrieval.store import Store
+    from retrieval.tokenizing import normalize
+
+    ingest([data_dir], db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE tokens SET plain = NULL")  # as a database from before the cache
+    ingest([data_dir], db_path)  # nothing changed, and yet the cache is filled once
+    with Store(db_path) as store:
+        assert store.texts_without_plain() == []
+        paragraphs = [p for _, (p, _) in store.paragraphs_by_id(list(range(1, 40))).items()]
+    assert paragraphs and all(p.plain == normalize(p.text) for p in paragraphs)
