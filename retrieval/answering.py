@@ -54,6 +54,7 @@ FOCUS_BONUS = 0.15
 TIE = 0.05
 # The share of the question's weight a second passage of the first article must add.
 SECOND_PASSAGE = 0.15
+WHOLE_ARTICLES = 5  # top articles read whole for the paragraph that answers (see Reading.articles)
 MIN_WEIGHT = 0.01  # floor of a word's weight (see word_weights)
 
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+[”’」』）)]*|$)", re.S)
@@ -145,16 +146,16 @@ class Reading:
         """Every paragraph that holds a question word of each article of ``hits``, judged, in rank
         order of the articles (the ranked hits themselves when the store no longer has the article)."""
         order = list(dict.fromkeys(hit.paragraph.article_id for hit in hits))
-        whole = searcher.paragraphs.articles(order)
+        # Only a paragraph holding a question term can be shown: the source returns those alone. Past
+        # the first WHOLE_ARTICLES articles (which hold the passages shown first), the ranked hits do.
+        terms = tuple(dict.fromkeys(form for forms in self.question.words for form in forms if len(form) > 1))
+        whole = searcher.paragraphs.articles(order[:WHOLE_ARTICLES], terms) if terms else {}
         ranked: dict[tuple[str, int], Hit] = {}
         for hit in hits:
             ranked.setdefault(_place(hit.paragraph), hit)
         found = {}
-        terms = [form for forms in self.question.words for form in forms if len(form) > 1]
         for article in order:
-            # Only a paragraph holding a question term can be shown: the rest are not judged at all.
-            judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())
-                      if any(term in _plain_of(p) for term in terms)]
+            judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())]
             found[article] = ([hit for hit in judged if hit.terms]
                               or [hit for hit in hits if hit.paragraph.article_id == article])
         return found

@@ -21,6 +21,7 @@ from .errors import StoreError
 from .indexing import Rows, text_check
 from .models import CorpusFacts, Headline, Paragraph
 from .store import Store
+from .tokenizing import normalize
 
 NEWEST = 20  # headlines kept for "latest news" replies
 T = TypeVar("T")
@@ -35,7 +36,9 @@ class ParagraphSource(Protocol):
 
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]: ...
 
-    def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]: ...
+    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = ()) -> dict[str, tuple[Paragraph, ...]]:
+        """The paragraphs of these articles, in order; with ``terms``, only those whose normalised
+        text holds one of them."""
 
     def facts(self) -> CorpusFacts: ...
 
@@ -59,8 +62,12 @@ class MemoryParagraphs:
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
         return {doc: self.items[doc] for doc in docs}
 
-    def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]:
-        return {article: self._by_article[article] for article in article_ids if article in self._by_article}
+    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = ()) -> dict[str, tuple[Paragraph, ...]]:
+        found = {article: self._by_article[article] for article in article_ids if article in self._by_article}
+        if not terms:
+            return found
+        return {article: held for article, paragraphs in found.items()
+                if (held := tuple(p for p in paragraphs if any(t in (p.plain or normalize(p.text)) for t in terms)))}
 
     @cached_property
     def _by_article(self) -> dict[str, tuple[Paragraph, ...]]:
@@ -121,9 +128,9 @@ class StoredParagraphs:
                 found[doc] = row[0]
         return found
 
-    def articles(self, article_ids: Sequence[str]) -> dict[str, tuple[Paragraph, ...]]:
-        """Every paragraph of these articles as the store holds them now."""
-        return self._reading(lambda store: store.article_paragraphs(list(article_ids)))
+    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = ()) -> dict[str, tuple[Paragraph, ...]]:
+        """The paragraphs of these articles as the store holds them now (those holding ``terms``)."""
+        return self._reading(lambda store: store.article_paragraphs(list(article_ids), list(terms)))
 
     def facts(self) -> CorpusFacts:
         return self._reading(lambda store: store.facts(NEWEST))

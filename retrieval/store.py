@@ -62,7 +62,9 @@ _HEADLINES = ("SELECT a.id, a.headline, a.date, a.page, a.section, MIN(p.id) FRO
               "JOIN paragraphs p ON p.article_id = a.id WHERE a.kind IN ('news', 'commentary') AND {day} "
               "GROUP BY a.id ORDER BY a.source, a.position")
 _ARTICLE_PARAGRAPHS = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id"
-                       + _PLAIN + " WHERE p.article_id IN ({marks}) ORDER BY p.article_id, p.position")
+                       + _PLAIN + " WHERE p.article_id IN ({marks}){holding} ORDER BY p.article_id, p.position")
+# A paragraph holding one of some terms (every paragraph whose normalised text is not cached yet).
+_HOLDING = " AND (pt.plain IS NULL OR {terms})"
 # What an index needs of each paragraph, without its text: the sort spills far less at a million rows.
 _INDEX_ROWS = ("SELECT p.id, p.token_key, a.kind, t.tokens, h.tokens FROM paragraphs p "
                "JOIN articles a ON a.id = p.article_id "
@@ -324,11 +326,15 @@ class Store:
         return {row[0]: (_paragraph(row), row[_FIELDS]) for row in
                 self.db.execute(_PARAGRAPHS_BY_ID.format(marks=marks), ids)} if ids else {}
 
-    def article_paragraphs(self, article_ids: list[str]) -> dict[str, tuple[Paragraph, ...]]:
-        """Every stored paragraph of these articles, in order (an answer looks past the ranked one)."""
+    def article_paragraphs(self, article_ids: list[str], terms: list[str] | None = None
+                           ) -> dict[str, tuple[Paragraph, ...]]:
+        """The stored paragraphs of these articles, in order (an answer looks past the ranked one);
+        with ``terms``, only those whose normalised text holds one of them."""
         found: dict[str, list[Paragraph]] = {}
         marks = ",".join("?" * len(article_ids))
-        for row in self.db.execute(_ARTICLE_PARAGRAPHS.format(marks=marks), article_ids) if article_ids else ():
+        holding = _HOLDING.format(terms=" OR ".join(["instr(pt.plain, ?) > 0"] * len(terms))) if terms else ""
+        sql = _ARTICLE_PARAGRAPHS.format(marks=marks, holding=holding)
+        for row in self.db.execute(sql, [*article_ids, *(terms or [])]) if article_ids else ():
             found.setdefault(row[1], []).append(_paragraph(row))
         return {article: tuple(paragraphs) for article, paragraphs in found.items()}
 
