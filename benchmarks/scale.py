@@ -38,13 +38,17 @@ if TYPE_CHECKING:
 
 # The serving process: load the index, answer every question, report latencies and peak RSS.
 SERVE = r"""
-import json, sys, time
+import json, sys, threading, time
 started = time.perf_counter()
 from pathlib import Path
+from retrieval import kernel
 from retrieval.answering import answer
 from retrieval.library import Library
 from retrieval.understanding import understand
+warming = threading.Thread(target=kernel.warm_up)  # as the bot does: compile while the corpus loads
+warming.start()
 searcher = Library(Path(sys.argv[1]).parent / "pages", sys.argv[1]).load()
+warming.join()
 questions = [json.loads(line)["question"] for line in open(sys.argv[2], encoding="utf-8")]
 answer(searcher, understand(questions[0]))
 first = time.perf_counter() - started
@@ -121,11 +125,13 @@ def measure(size: int, folder: Path, questions: int, naive_questions: int) -> di
     db = folder / "news.db"
     shutil.rmtree(folder / "news.db.index", ignore_errors=True)  # left by an earlier run on a kept folder
 
-    # Two serving processes: the first is a fresh install's first start (it builds the index and
-    # keeps it beside the database, and compiles the scoring kernel into numba's cache), the second
-    # starts from the kept index and the cached kernel (every later start of an unchanged corpus).
-    drop_jit_cache()
-    for label in ("building_index", "index_kept"):
+    # Three serving processes: the first builds the index and keeps it beside the database (a start
+    # after a file changed); the second is a fresh install's first start after `newsbot ingest` kept
+    # the index: the scoring kernel is compiled (numba's cache is dropped first); the third starts
+    # from the kept index and the cached kernel (every later start of an unchanged corpus).
+    for label in ("building_index", "index_kept_kernel_compiled", "index_kept"):
+        if label != "index_kept":
+            drop_jit_cache()
         started = time.perf_counter()
         served = json.loads(subprocess.run([sys.executable, "-c", SERVE, str(db), str(folder / "questions.jsonl")],
                                            check=True, capture_output=True, text=True).stdout)

@@ -46,7 +46,7 @@ COVERAGE = 0.3
 # is answered by 率党政代表团: the rarest word is the paper's synonym away).
 STRONG_COVERAGE = 0.6
 PASSAGES = 3  # shown in the first reply
-POOL = 20  # hits judged per question: the passages and those behind 更多结果
+POOL = 12  # hits judged per question: the passages and those behind 更多结果
 # What a sentence naming the word asked about (and holding an answer) adds to its paragraph's
 # coverage when the best paragraph of an article is chosen.
 FOCUS_BONUS = 0.15

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import queue
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count, islice
@@ -45,6 +47,8 @@ from .errors import EmptyCorpus
 
 # Documents per segment built at once: bounds the arrays of one build step (a 1M build peaked at 3.5 GB).
 SEGMENT_SIZE = 1 << 17
+# From this many documents a question's segments are scored on two threads at once (see _accumulate).
+SPLIT_FROM = 1 << 18
 # A new segment is merged into the one before it while that one is at most this many times larger,
 # so a year of daily additions stays a handful of segments (and each merge stays small).
 MERGE_RATIO = 4
@@ -248,9 +252,8 @@ class BM25Index:
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
         keys, weights = self._weights(query)
-        scores = np.zeros(self.size)
-        seen, touched = np.zeros(self.size, dtype=np.bool_), np.zeros(self.size, dtype=np.int64)
-        self._accumulate(keys, weights, scores, seen, touched)
+        scores, seen, blocks = kernel.buffers(self.size)
+        self._accumulate(keys, weights, scores, seen, blocks)
         return scores
 
     def top(self, query: Sequence[str], k: int, exclude: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -265,30 +268,51 @@ class BM25Index:
         if not len(keys):
             return []
         buffers = self._buffers()
-        count = self._accumulate(keys, weights, *buffers)
+        self._accumulate(keys, weights, *buffers)
         excluded = _NONE if exclude is None else exclude.astype(np.int64, copy=False)
-        docs, values = kernel.select(*buffers, count, excluded, k)
+        docs, values = kernel.select(*buffers, excluded, k)
         self._free.put(buffers)  # wiped by select; buffers an exception left dirty are never put back
         return list(zip(docs.tolist(), values.tolist(), strict=True))
 
     def _accumulate(self, keys: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,
-                    touched: np.ndarray) -> int:
-        count = 0
-        for segment, start in zip(self.segments, self.starts[:-1].tolist(), strict=False):
-            count = kernel.accumulate(segment.keys, segment.indptr, segment.docs, segment.tf, keys, weights,
-                                      self.norm, self.k1 + 1, start, scores, seen, touched, count)
-        return count
+                    blocks: np.ndarray) -> None:
+        """Score every segment into ``scores``, marking documents in ``seen`` and ``blocks``.
+
+        From ``SPLIT_FROM`` documents the later half of the segments is scored on a helper thread
+        meanwhile (the kernel releases the GIL): the halves write disjoint document ranges.
+        """
+        parts = list(zip(self.segments, self.starts[:-1].tolist(), strict=False))
+        split = next((i for i, (_, start) in enumerate(parts) if start >= self.size // 2), len(parts))
+        if self.size < SPLIT_FROM or not 0 < split < len(parts):
+            self._score(parts, keys, weights, scores, seen, blocks)
+            return
+        later = _helper().submit(self._score, parts[split:], keys, weights, scores, seen, blocks)
+        self._score(parts[:split], keys, weights, scores, seen, blocks)
+        later.result()
+
+    def _score(self, parts: list[tuple[Segment, int]], keys: np.ndarray, weights: np.ndarray, scores: np.ndarray,
+               seen: np.ndarray, blocks: np.ndarray) -> None:
+        for segment, start in parts:
+            kernel.accumulate(segment.keys, segment.indptr, segment.docs, segment.tf, keys, weights, self.norm,
+                              self.k1 + 1, start, scores, seen, blocks)
 
     def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """A wiped accumulator, seen-mask and touched list for one question: a free one, else new, so
+        """A wiped accumulator, seen-mask and block marks for one question: a free one, else new, so
         there are as many as questions ever scored at once (np.zeros maps pages lazily)."""
         try:
             return self._free.get_nowait()
         except queue.Empty:
-            return np.zeros(self.size), np.zeros(self.size, dtype=np.bool_), np.zeros(self.size, dtype=np.int64)
+            return kernel.buffers(self.size)
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+
+@lru_cache(maxsize=1)
+def _helper() -> ThreadPoolExecutor:
+    """The threads that score the later half of a big index's segments while the asking thread
+    scores the first (one per core but the asking one's)."""
+    return ThreadPoolExecutor(max_workers=max((os.cpu_count() or 2) - 1, 1), thread_name_prefix="bm25")
 
 
 def _segments(documents: Iterable[Sequence[str]]) -> list[Segment]:

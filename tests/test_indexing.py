@@ -127,8 +127,10 @@ def random_corpus(n: int, seed: int) -> list[list[str]]:
     return documents
 
 
-def test_the_compiled_kernel_ranks_like_the_plain_numpy_reference_over_many_segments(monkeypatch):
+@pytest.mark.parametrize("split_from", [1 << 40, 1], ids=["one thread", "halves on two threads"])
+def test_the_compiled_kernel_ranks_like_the_plain_numpy_reference_over_many_segments(monkeypatch, split_from):
     monkeypatch.setattr(indexing, "SEGMENT_SIZE", 3000)
+    monkeypatch.setattr(indexing, "SPLIT_FROM", split_from)
     documents = random_corpus(20_000, 11)
     index = BM25Index(documents[:12_000], k1=0.9, b=0.3).extended(documents[12_000:15_000]).extended(documents[15_000:])
     assert len(index.segments) >= 4
@@ -143,7 +145,9 @@ def test_the_compiled_kernel_ranks_like_the_plain_numpy_reference_over_many_segm
             assert np.allclose([s for _, s in top], [s for _, s in expected], atol=1e-9)
 
 
-def test_questions_scored_at_once_on_several_threads_get_the_answers_they_get_alone():
+def test_questions_scored_at_once_on_several_threads_get_the_answers_they_get_alone(monkeypatch):
+    monkeypatch.setattr(indexing, "SEGMENT_SIZE", 1000)
+    monkeypatch.setattr(indexing, "SPLIT_FROM", 1)  # and each question's halves on two threads
     index = BM25Index(random_corpus(5_000, 5), k1=0.9, b=0.3)
     queries = [[f"词{i}", f"词{(i * 7) % 400}"] for i in range(200)]
     alone = [index.top(query, 10) for query in queries]
