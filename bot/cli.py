@@ -149,8 +149,14 @@ def ask(question: str | None, k: int, as_json: bool, db: Path | None) -> None:
             # "hits" are ranked by score, for scripts; "passages" are what a resident is shown, in order.
             hits = [hit_json(hit) for hit in result.hits[:k]] if result.passages else []
             shown = [hit_json(hit) for hit in (result.passages + result.more)[:k]]
-            click.echo(json.dumps({"question": text, "status": result.status.value, "hits": hits,
-                                   "passages": shown}, ensure_ascii=False))
+            record: dict[str, object] = {"question": text, "status": result.status.value, "hits": hits,
+                                         "passages": shown}
+            if result.edition is not None:  # 最近有什么新闻: the day's paper
+                record["edition"] = {"day": result.edition.day, "asked": result.edition.asked,
+                                     "nearest": list(result.edition.nearest),
+                                     "headlines": [{"headline": h.headline, "article_id": h.article_id,
+                                                    "page": h.page} for h in result.edition.headlines]}
+            click.echo(json.dumps(record, ensure_ascii=False))
         else:
             click.echo(formatting.render(result, html=False, latest=searcher.facts.latest[:3]))
             click.echo()

@@ -163,3 +163,9 @@ def test_feedback_export_writes_the_votes_for_eval(run, db_path, tmp_path):
     out = run("feedback", "--export", str(tmp_path / "votes.jsonl")).stdout
     assert out.strip() == f"1 questions written to {tmp_path / 'votes.jsonl'}"
     assert json.loads((tmp_path / "votes.jsonl").read_text("utf-8"))["question"] == "顾亚萍是谁"
+
+
+def test_ask_json_lists_the_days_paper_for_news_questions(run):
+    record = json.loads(run("ask", "--json", "最近有什么新闻").stdout.strip().splitlines()[-1])
+    assert record["status"] == "news" and record["edition"]["day"] is None  # the seed page has no date
+    assert [h["headline"] for h in record["edition"]["headlines"]] == SEED_HEADLINES[:5]  # news and commentary
