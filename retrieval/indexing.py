@@ -104,6 +104,12 @@ class Segment:
 
     ARRAYS = ("keys", "indptr", "docs", "tf", "lengths")
 
+    def __post_init__(self) -> None:
+        # Read-only, like a kept segment's memory-mapped arrays: a segment never changes, and the
+        # kernel then needs one compiled variant for built and kept segments alike.
+        for name in Segment.ARRAYS:
+            getattr(self, name).flags.writeable = False
+
     @property
     def size(self) -> int:
         return len(self.lengths)

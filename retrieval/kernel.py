@@ -123,19 +123,16 @@ def _worse(score: float, document: int, other_score: float, other_document: int)
 
 
 def warm_up() -> None:
-    """Compile the kernel (or load it from numba's cache) for every type of input it is given: a
-    segment built in memory or memory-mapped read-only from a kept index, with uint16 or uint32 tf
-    (uint32 only when a term repeats 65,536 times in one document)."""
+    """Compile the kernel (or load it from numba's cache) for the input it is given: a segment's
+    read-only arrays with uint16 tf. (A tf of uint32, for a term repeated 65,536 times in one
+    document, compiles on first use.)"""
     scores, seen, blocks = buffers(2)
-    for writeable in (True, False):
-        for tf_type in (np.uint16, np.uint32):
-            segment = [np.array([1], dtype=np.uint64), np.array([0, 1], dtype=np.int64),
-                       np.array([0], dtype=np.int32), np.array([1], dtype=tf_type)]
-            for array in segment:
-                array.flags.writeable = writeable
-            accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, scores, seen,
-                       blocks)
-            select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1)
+    segment = [np.array([1], dtype=np.uint64), np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32),
+               np.array([1], dtype=np.uint16)]
+    for array in segment:
+        array.flags.writeable = False
+    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, scores, seen, blocks)
+    select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1)
 
 
 def buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
