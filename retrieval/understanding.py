@@ -59,7 +59,7 @@ _NEWS = re.compile(
 # Kinds of answer about an event: the sentence that answers names it (什么时候通车 → 通车).
 EVENT_KINDS = ("date", "clock")
 # What kind of answer a question wants, from the phrase that asks (first match wins). Each kind's
-# evidence in a sentence is answering's.
+# evidence in a sentence is retrieval.evidence's.
 ANSWER_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("byline", re.compile(r"谁写的|作者是谁|记者是谁|哪位记者|谁报道的|谁采写的")),
     ("money", re.compile(r"多少钱|投资多少(?!钱)|投资了多少(?!钱)|投入多少(?!钱)|花了多少(?!钱)|多少资金|多少元|"
