@@ -80,6 +80,7 @@ ANSWER_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"哪个(?:小区|村|镇|街道|学校|地方|社区|路)|哪所|建在")),
     ("person", re.compile(r"谁|哪位|什么人|叫什么名字|是什么名字")),
     ("number", re.compile(r"多少|几")),
+    ("thing", re.compile(r"什么|啥")),  # 打造了什么: any answer, about the word before it
 )
 # What a number is in, by the word it measures: 产值有多少 asks for a sum.
 _MEASURED = {"money": ("产值", "投资", "总投资", "收入", "利润", "利税", "销售额", "营业额", "价格", "费用", "资金",
@@ -88,7 +89,7 @@ _MEASURED = {"money": ("产值", "投资", "总投资", "收入", "利润", "利
              "percent": ("增速", "增幅", "比重", "占比", "比例", "增长率"), "count": ("人数", "人口", "数量"),
              "number": ("规模", "产量", "年产")}
 # The word before these asks the question: 产值有多少 asks about 产值.
-_FOCUS_LINKS = ("有", "是", "为", "达", "约", "共", "一共", "总共", "大概", "大约", "达到", "能有", "要", "的")
+_FOCUS_LINKS = ("有", "是", "为", "达", "约", "共", "一共", "总共", "大概", "大约", "达到", "能有", "要", "的", "了")
 # Words after a when-question's asking phrase that are not the event asked about (什么时候开始施工).
 _LIGHT = frozenset("开始 正式 才 能 将 会 要 可以 可 进行 再 又 就 已经 最终 终于 全面 首次".split())
 # Places (towns, the county, the region): a question names them for its setting, not its topic.

@@ -112,6 +112,7 @@ def test_the_word_asked_about_is_the_event_after_when_or_the_word_before_how_muc
     assert understand("大桥什么时候正式通车", TODAY).focus == ("通车",)
     assert understand("去年的产值有多少", TODAY).focus == ("产值",)
     assert understand("哪家公司中标", TODAY).category == ("公司",)
+    assert understand("六方合作里平湖打造了什么", TODAY).focus == ("打造",)  # what was 打造'd
 
 
 def test_traditional_characters_are_read_as_simplified():
