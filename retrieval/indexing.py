@@ -274,27 +274,41 @@ class BM25Index:
         if not len(keys):
             return []
         buffers = self._buffers()
-        self._accumulate(keys, weights, *buffers)
         excluded = _NONE if exclude is None else exclude.astype(np.int64, copy=False)
-        docs, values = kernel.select(*buffers, excluded, k)
-        self._free.put(buffers)  # wiped by select; buffers an exception left dirty are never put back
-        return list(zip(docs.tolist(), values.tolist(), strict=True))
+        ranked = self._ranked(keys, weights, buffers, excluded, k)
+        buffers[2][:] = False  # the block marks: small, and cleared only once both halves are done
+        self._free.put(buffers)  # wiped; buffers an exception left dirty are never put back
+        return ranked
 
     def _accumulate(self, keys: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,
                     blocks: np.ndarray) -> None:
-        """Score every segment into ``scores``, marking documents in ``seen`` and ``blocks``.
+        """Score every segment into ``scores``, marking documents in ``seen`` and ``blocks``."""
+        self._score(list(zip(self.segments, self.starts[:-1].tolist(), strict=False)), keys, weights, scores, seen,
+                    blocks)
 
-        From ``SPLIT_FROM`` documents the later half of the segments is scored on a helper thread
-        meanwhile (the kernel releases the GIL): the halves write disjoint document ranges.
+    def _ranked(self, keys: np.ndarray, weights: np.ndarray, buffers: tuple[np.ndarray, np.ndarray, np.ndarray],
+                excluded: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The top ``k``, scored and selected by the kernel.
+
+        From ``SPLIT_FROM`` documents the later half of the segments is scored and selected on a
+        helper thread meanwhile (the kernel releases the GIL): the halves write disjoint document
+        ranges, and their two top-k lists are merged.
         """
         parts = list(zip(self.segments, self.starts[:-1].tolist(), strict=False))
         split = next((i for i, (_, start) in enumerate(parts) if start >= self.size // 2), len(parts))
         if self.size < SPLIT_FROM or not 0 < split < len(parts):
-            self._score(parts, keys, weights, scores, seen, blocks)
-            return
-        later = _helper().submit(self._score, parts[split:], keys, weights, scores, seen, blocks)
-        self._score(parts[:split], keys, weights, scores, seen, blocks)
-        later.result()
+            self._score(parts, keys, weights, *buffers)
+            return _pairs(kernel.select(*buffers, excluded, k, 0, self.size))
+        middle = parts[split][1]
+
+        def later() -> tuple[np.ndarray, np.ndarray]:
+            self._score(parts[split:], keys, weights, *buffers)
+            return kernel.select(*buffers, excluded, k, middle, self.size)
+
+        second = _helper().submit(later)
+        self._score(parts[:split], keys, weights, *buffers)
+        first = _pairs(kernel.select(*buffers, excluded, k, 0, middle))
+        return sorted(first + _pairs(second.result()), key=lambda pair: (-pair[1], pair[0]))[:k]
 
     def _score(self, parts: list[tuple[Segment, int]], keys: np.ndarray, weights: np.ndarray, scores: np.ndarray,
                seen: np.ndarray, blocks: np.ndarray) -> None:
@@ -312,6 +326,11 @@ class BM25Index:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+
+def _pairs(selected: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, float]]:
+    docs, values = selected
+    return list(zip(docs.tolist(), values.tolist(), strict=True))
 
 
 @lru_cache(maxsize=1)

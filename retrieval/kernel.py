@@ -2,7 +2,7 @@
 
 One pass over the postings of the question's terms adds ``w · tf·(k1+1) / (tf + norm[doc])`` into a
 float64 accumulator and marks each document and its block of 1,024; the top k are then chosen with
-a heap of k from the marked blocks only, which are wiped on the way. The loops release the GIL
+a heap of k from the marked blocks only, whose documents are wiped on the way. The loops release the GIL
 (``nogil``), so two questions (or two halves of a big index) score on two cores at once.
 ``cache=True`` keeps the machine code beside the module; ``warm_up`` compiles it (or loads it from
 that cache) on a tiny input, so a fresh install pays the compilation before its first question,
@@ -14,7 +14,7 @@ not during it.
 >>> docs, tf = np.array([0, 2, 1], dtype=np.int32), np.array([1, 2, 1], dtype=np.uint16)
 >>> accumulate(keys, indptr, docs, tf, np.array([9], dtype=np.uint64), np.array([2.0]), np.ones(3), 2.0, 0,
 ...            scores, seen, blocks)
->>> found, values = select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 5)
+>>> found, values = select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)
 >>> found.tolist(), values.tolist()
 ([1], [2.0])
 """
@@ -57,22 +57,23 @@ def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.nd
 
 
 @njit(nogil=True, cache=True)
-def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np.ndarray,
-           k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` best documents marked in ``seen`` and not in ``exclude``, best first, equal scores by
-    document; only the marked blocks are read, and they are left zero and unmarked for the next
-    question."""
+def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np.ndarray, k: int, low: int,
+           high: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best documents from ``low`` to ``high`` (excluded) marked in ``seen`` and not in
+    ``exclude``, best first, equal scores by document. Only the marked blocks are read; the range's
+    documents are left zero and unmarked for the next question, the block marks are not (a block
+    may straddle two ranges selected at once: the caller clears them after both)."""
     for i in range(exclude.shape[0]):
-        seen[exclude[i]] = False
+        if low <= exclude[i] < high:
+            seen[exclude[i]] = False
     heap_docs = np.empty(k, dtype=np.int64)
     heap_scores = np.empty(k, dtype=np.float64)
     size = 0
-    for block in range(blocks.shape[0]):
+    for block in range(low >> BLOCK_SHIFT, ((high - 1) >> BLOCK_SHIFT) + 1 if high > low else 0):
         if not blocks[block]:
             continue
-        blocks[block] = False
         first = block << BLOCK_SHIFT
-        for document in range(first, min(first + (1 << BLOCK_SHIFT), scores.shape[0])):
+        for document in range(max(first, low), min(first + (1 << BLOCK_SHIFT), high)):
             if not seen[document]:
                 scores[document] = 0.0  # an excluded document's score
                 continue
@@ -132,7 +133,7 @@ def warm_up() -> None:
     for array in segment:
         array.flags.writeable = False
     accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, scores, seen, blocks)
-    select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1)
+    select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
 
 
 def buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
