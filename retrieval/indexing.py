@@ -32,6 +32,7 @@ import hashlib
 import math
 import os
 import queue
+import threading
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -290,15 +291,25 @@ class BM25Index:
                 excluded: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The top ``k``, scored and selected by the kernel.
 
-        From ``SPLIT_FROM`` documents the later half of the segments is scored and selected on a
-        helper thread meanwhile (the kernel releases the GIL): the halves write disjoint document
-        ranges, and their two top-k lists are merged.
+        From ``SPLIT_FROM`` documents, when a helper thread is idle, the later half of the segments
+        is scored and selected on it meanwhile (the kernel releases the GIL): the halves write
+        disjoint document ranges, and their two top-k lists are merged.
         """
         parts = list(zip(self.segments, self.starts[:-1].tolist(), strict=False))
         split = next((i for i, (_, start) in enumerate(parts) if start >= self.size // 2), len(parts))
-        if self.size < SPLIT_FROM or not 0 < split < len(parts):
+        # Only onto an idle core: while other questions are being scored, both cores are busy
+        # already, and handing halves around would only queue them behind each other.
+        if self.size < SPLIT_FROM or not 0 < split < len(parts) or not _IDLE.acquire(blocking=False):
             self._score(parts, keys, weights, *buffers)
             return _pairs(kernel.select(*buffers, excluded, k, 0, self.size))
+        try:
+            return self._halves(parts, split, keys, weights, buffers, excluded, k)
+        finally:
+            _IDLE.release()
+
+    def _halves(self, parts: list[tuple[Segment, int]], split: int, keys: np.ndarray, weights: np.ndarray,
+                buffers: tuple[np.ndarray, np.ndarray, np.ndarray], excluded: np.ndarray,
+                k: int) -> list[tuple[int, float]]:
         middle = parts[split][1]
 
         def later() -> tuple[np.ndarray, np.ndarray]:
@@ -333,11 +344,15 @@ def _pairs(selected: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, float]]:
     return list(zip(docs.tolist(), values.tolist(), strict=True))
 
 
+_HELPERS = max((os.cpu_count() or 2) - 1, 1)
+_IDLE = threading.BoundedSemaphore(_HELPERS)  # helper threads not scoring another question's half
+
+
 @lru_cache(maxsize=1)
 def _helper() -> ThreadPoolExecutor:
     """The threads that score the later half of a big index's segments while the asking thread
     scores the first (one per core but the asking one's)."""
-    return ThreadPoolExecutor(max_workers=max((os.cpu_count() or 2) - 1, 1), thread_name_prefix="bm25")
+    return ThreadPoolExecutor(max_workers=_HELPERS, thread_name_prefix="bm25")
 
 
 def _segments(documents: Iterable[Sequence[str]]) -> list[Segment]:
