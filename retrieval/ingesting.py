@@ -31,6 +31,8 @@ from .store import Store, text_key, titles
 
 SUFFIXES = (".txt", ".jsonl")
 _ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2})")  # what path_text escapes
+# Meta key: every stored text's normalised form is cached beside its tokens (see _normalize_missing).
+PLAIN_CACHED = "plain_cached"
 # Texts to tokenize before worker processes pay for their start-up (about a second each).
 PARALLEL_FROM = 5_000
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
@@ -295,9 +297,12 @@ def tokenize_all(texts: list[str], tokenize: Callable[[str], list[str]] = tokeni
 def _normalize_missing(store: Store) -> None:
     """Cache the normalised text of paragraphs tokenized before it was cached beside their tokens
     (an upgrade: once, then a read that finds nothing)."""
+    if store.get_meta(PLAIN_CACHED) is not None:  # the scan joins every paragraph: once is enough
+        return
     missing = store.texts_without_plain()
     if missing:
         store.add_plain((key, tokenizing.normalize(text)) for key, text in missing)
+    store.set_meta(PLAIN_CACHED, "1")
 
 
 def tokenize_missing(store: Store, version: str | None = None) -> int:

@@ -253,6 +253,7 @@ def test_each_paragraphs_normalised_text_is_cached_and_filled_in_for_older_datab
     ingest([data_dir], db_path)
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE tokens SET plain = NULL")  # as a database from before the cache
+        conn.execute("DELETE FROM meta WHERE key = 'plain_cached'")
     ingest([data_dir], db_path)  # nothing changed, and yet the cache is filled once
     with Store(db_path) as store:
         assert store.texts_without_plain() == []
