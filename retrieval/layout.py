@@ -17,6 +17,7 @@ same characters, so each runs in time linear in the line (tests/test_patterns.py
 from __future__ import annotations
 
 import re
+from datetime import date
 
 # A sentence (and so a paragraph) can only end on these; closing quotes and brackets may follow
 # them ("……说。”").
@@ -175,12 +176,16 @@ def source_line(line: str) -> tuple[str | None, str] | None:
     return date_in(line), " ".join(found)
 
 
-def date_in(text: str) -> str | None:
-    """The first valid ISO date written in ``text`` (2025-12-18, 20251218, 2025年12月18日, 2020/4/26)."""
-    for match in _DATE.finditer(text):
+def date_in(text: str, pattern: re.Pattern[str] = _DATE) -> str | None:
+    """The first valid ISO date written in ``text`` (2025-12-18, 20251218, 2025年12月18日, 2020/4/26),
+    as ``pattern``'s year, month and day groups find dates."""
+    for match in pattern.finditer(text):
         year, month, day = (int(group) for group in match.groups())
-        if 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
+        if 1900 <= year <= 2100:
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:  # 2025-02-31 is no day
+                continue
     return None
 
 

@@ -70,11 +70,7 @@ WARNINGS = {
 
 def date_from_name(name: str) -> str | None:
     """The ISO date in a file name (``2025-12-18`` or ``20251218``), if it holds a valid one."""
-    for match in _DATE_NAME.finditer(name):
-        year, month, day = (int(g) for g in match.groups())
-        if 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
+    return layout.date_in(name, _DATE_NAME)
 
 
 @dataclass

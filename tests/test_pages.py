@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from retrieval import layout
 from retrieval.pages import date_from_name, ends_sentence, parse_page
 
 from .conftest import ROOT, need_in_ci
@@ -160,6 +161,8 @@ def test_sentence_end_and_file_name_dates():
     assert ends_sentence("他说：“好。”") and ends_sentence("真的吗？") and not ends_sentence("科学研判国")
     assert date_from_name("pinghu-2025-12-18-p6.txt") == "2025-12-18"
     assert date_from_name("20251218_06.txt") == "2025-12-18"
+    assert date_from_name("2025-02-31.txt") is None  # no such day, whatever the digits say
+    assert layout.date_in("2024年2月29日 08:13 来源：嘉兴日报") == "2024-02-29"
     assert date_from_name("000_e4a181130212ea15.txt") is None
     assert date_from_name("2025-13-45.txt") is None
 
