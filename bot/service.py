@@ -71,6 +71,7 @@ class NewsService:
     def serve(self, searcher: Searcher) -> None:
         """Put ``searcher`` in service (called off the event loop: its corpus facts are read here)."""
         searcher.facts  # noqa: B018 - read now, not on the event loop by the first /latest
+        searcher.paragraphs.days()  # and the papers' days, not by the first 最近有什么新闻
         # One reference assignment: a reader sees the old pair or the new pair, whole.
         self._serving = (searcher, self._serving[1] + 1)
         self.loaded_at = datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M:%S")

@@ -111,6 +111,7 @@ class StoredParagraphs:
         self.answerable = rows.answerable
         self._store: Store | None = None
         self._lock = threading.Lock()
+        self._days: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -139,7 +140,10 @@ class StoredParagraphs:
         return self._reading(lambda store: store.article_of(paragraph_id))
 
     def days(self) -> list[str]:
-        return self._reading(lambda store: store.days())
+        """The days of the papers, read once: a searcher serves one state of the store (as ``facts``)."""
+        if self._days is None:
+            self._days = self._reading(lambda store: store.days())
+        return self._days
 
     def headlines(self, day: str | None) -> list[Headline]:
         return self._reading(lambda store: store.headlines(day))

@@ -58,9 +58,9 @@ _PARAGRAPHS_BY_ID = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN art
                      + _PLAIN + " WHERE p.id IN ({marks})")
 _ARTICLE_OF = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id" + _PLAIN
                + " WHERE p.article_id = (SELECT article_id FROM paragraphs WHERE id = ?) ORDER BY p.position")
-_HEADLINES = ("SELECT a.id, a.headline, a.date, a.page, a.section, MIN(p.id) FROM articles a "
-              "JOIN paragraphs p ON p.article_id = a.id WHERE a.kind IN ('news', 'commentary') AND {day} "
-              "GROUP BY a.id ORDER BY a.source, a.position")
+_HEADLINES = ("SELECT a.id, a.headline, a.date, a.page, a.section, "
+              "(SELECT MIN(p.id) FROM paragraphs p WHERE p.article_id = a.id) FROM articles a "
+              "WHERE a.kind IN ('news', 'commentary') AND {day} ORDER BY a.source, a.position")
 _ARTICLE_PARAGRAPHS = (_PARAGRAPH_FIELDS + "p.token_key FROM paragraphs p JOIN articles a ON a.id = p.article_id"
                        + _PLAIN + " WHERE p.article_id IN ({marks}){holding} ORDER BY p.article_id, p.position")
 # A paragraph holding one of some terms (every paragraph whose normalised text is not cached yet).
@@ -129,6 +129,7 @@ class Store:
                 if column not in table.columns_dict:
                     table.add_column(column, kind)
         self.db["articles"].create_index(["source_path"], if_not_exists=True)
+        self.db["articles"].create_index(["date"], if_not_exists=True)
         self.db["paragraphs"].create_index(["article_id", "position"], if_not_exists=True)
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
         if self.get_meta("store_id") is None:
@@ -352,8 +353,8 @@ class Store:
         """The news and commentary of one day's paper (of the undated pages for None), in page order."""
         if day is None:
             rows = self.db.execute(_HEADLINES.format(day="(a.date IS NULL OR a.date = '')"))
-        else:
-            rows = self.db.execute(_HEADLINES.format(day="substr(a.date, 1, 10) = ?"), [day])
+        else:  # a range on the indexed date, not substr(): a day's paper without reading every article
+            rows = self.db.execute(_HEADLINES.format(day="a.date >= ? AND a.date <= ?"), [day, day + "~"])
         return [Headline(*row[:5], paragraph_id=row[5]) for row in rows]
 
     def facts(self, newest: int) -> CorpusFacts:
