@@ -30,7 +30,7 @@ or an honest none.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -116,8 +116,11 @@ class Reading:
 
     @classmethod
     def of(cls, searcher: Searcher, question: Question) -> Reading:
-        weights = tuple(word_weights(searcher, question))
-        held = [any(searcher.df(form) for form in forms) for forms in question.words]
+        forms = list(dict.fromkeys(form for forms in question.words for form in forms))
+        idf = dict(zip(forms, searcher.idfs(forms), strict=True))
+        df = dict(zip(forms, searcher.dfs(forms), strict=True))
+        weights = tuple(word_weights(question, idf))
+        held = [any(df[form] for form in forms) for forms in question.words]
         return cls(question, weights, anchor_of(question, weights, held))
 
     @property
@@ -137,8 +140,8 @@ class Reading:
         coverage = self._share(present)
         terms = tuple(dict.fromkeys(form for forms in question.words for form in forms
                                     if len(form) > 1 and form in body))
-        sentence, typed = self._best_sentence(paragraph.text)
-        return replace(hit, sentence=sentence.strip(), terms=terms, coverage=coverage,
+        sentence, plain, typed = self._best_sentence(paragraph)
+        return replace(hit, sentence=sentence.strip(), sentence_plain=plain.strip(), terms=terms, coverage=coverage,
                        anchored=self.anchor is None or present[self.anchor] >= 0.5, typed=typed,
                        dated=evidence.date_agrees(question.dates, paragraph, titled))
 
@@ -170,7 +173,7 @@ class Reading:
         floor = max(own.values()) / 2
 
         def key(hit: Hit) -> tuple[int, float, int, float]:
-            plain = _plain(hit.sentence)
+            plain = hit.sentence_plain or _plain(hit.sentence)
             plainly = evidence.strength(kind, plain) if kind and hit.typed and own[id(hit)] >= floor else 0
             focused = FOCUS_BONUS * self.total * (hit.typed and self._names_focus(plain))
             return (plainly, round(own[id(hit)] + focused, 6), -hit.paragraph.position, hit.score)
@@ -231,13 +234,14 @@ class Reading:
                                  if forms == self.question.category and p < 0.5)
         return covered / total if total > 0 else 0.0
 
-    def _best_sentence(self, text: str) -> tuple[str, bool]:
-        """The sentence to show, and whether it holds an answer of the asked kind: among those that
-        hold some question word, one that holds an answer and names the word asked about, else the
-        one holding an answer most plainly, else the one covering most."""
+    def _best_sentence(self, paragraph: Paragraph) -> tuple[str, str, bool]:
+        """The sentence to show, its normalised form, and whether it holds an answer of the asked
+        kind: among those that hold some question word, one that holds an answer and names the word
+        asked about, else the one holding an answer most plainly, else the one covering most."""
         kind = self.question.answer_type
-        best, best_key, best_typed = text, (False, 0, -1.0), not kind
-        for sentence, plain in _sentences(text):
+        text = paragraph.text
+        best, best_plain, best_key, best_typed = text, _plain_of(paragraph), (False, 0, -1.0), not kind
+        for sentence, plain in _sentences(text, paragraph.plain):
             covered = self._covered(plain)
             focused = self._names_focus(plain)
             plainly = evidence.strength(kind, plain) if kind else 0
@@ -245,21 +249,21 @@ class Reading:
                 plainly = 0  # 年底开工 does not say when it opens to traffic
             key = (plainly > 0 and covered > 0 and focused, plainly if covered > 0 else 0, covered)
             if key > best_key:
-                best, best_key, best_typed = sentence, key, plainly > 0 or not kind
-        return best, best_typed
+                best, best_plain, best_key, best_typed = sentence, plain, key, plainly > 0 or not kind
+        return best, best_plain, best_typed
 
     def _names_focus(self, text: str) -> bool:
         # A one-character event (签, 建) is named inside its compounds: 签订, 始建.
         return any(form in text if len(form) == 1 else _presence(form, text) >= 0.5 for form in self.question.focus)
 
 
-def word_weights(searcher: Searcher, question: Question) -> list[float]:
-    """The weight of each question word: the idf of its rarest form in this corpus.
+def word_weights(question: Question, idf: Mapping[str, float]) -> list[float]:
+    """The weight of each question word: the idf (in this corpus) of its rarest form.
 
     BM25's idf turns negative on a corpus of one or two articles (a bot's first upload), where every
     word is in most paragraphs; a small floor keeps the words' shares meaningful there.
     """
-    return [max(MIN_WEIGHT, *(searcher.idf(form) for form in forms)) for forms in question.words]
+    return [max(MIN_WEIGHT, *(idf[form] for form in forms)) for forms in question.words]
 
 
 def anchor_of(question: Question, weights: Sequence[float], held: Sequence[bool]) -> int | None:
@@ -298,13 +302,20 @@ def _titled(paragraph: Paragraph) -> str:
     return _plain_titles(paragraph.headline, paragraph.subheadline) + " " + _plain_of(paragraph)
 
 
-# Normalising (NFKC, OpenCC) costs tens of microseconds a paragraph, and a question judges every
-# paragraph of its top articles: each text is normalised once, sentence by sentence, and kept for the
-# next question on the same news.
+# Normalising (NFKC, OpenCC) costs tens of microseconds a sentence, and a question judges every
+# paragraph of its top articles: a paragraph's sentences are cut from the normalised text ingest
+# cached, and kept for the next question on the same news.
 @lru_cache(maxsize=1 << 13)
-def _sentences(text: str) -> tuple[tuple[str, str], ...]:
-    """A paragraph's sentences (the whole text if it has none), each with its normalised form."""
-    return tuple((sentence, tokenizing.normalize(sentence)) for sentence in split_sentences(text) or [text])
+def _sentences(text: str, plain: str = "") -> tuple[tuple[str, str], ...]:
+    """A paragraph's sentences (the whole text if it has none), each with its normalised form: the
+    same cut of ``plain`` (the text normalised whole) where every sentence kept its length in it
+    (then their characters correspond one to one), else each sentence normalised."""
+    sentences = split_sentences(text) or [text]
+    if plain and len(plain) == len(text):
+        pieces = split_sentences(plain) or [plain]
+        if [len(sentence) for sentence in sentences] == [len(piece) for piece in pieces]:
+            return tuple(zip(sentences, pieces, strict=True))
+    return tuple((sentence, tokenizing.normalize(sentence)) for sentence in sentences)
 
 
 def _plain(text: str) -> str:

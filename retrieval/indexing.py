@@ -29,7 +29,6 @@ Invariants:
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import queue
 import threading
@@ -231,16 +230,13 @@ class BM25Index:
         idf[idf < 0] = self.epsilon * self.average_idf
         return idf
 
-    def term_df(self, token: str) -> int:
-        """How many documents hold the term."""
-        return int(self._df(term_keys([token], cached=True))[0])
+    def term_dfs(self, tokens: Sequence[str]) -> np.ndarray:
+        """How many documents hold each term."""
+        return self._df(term_keys(tokens, cached=True))
 
-    def term_idf(self, token: str) -> float:
-        """The term's idf; a term no document holds gets the idf of a term found once, or more."""
-        df = self.term_df(token)
-        if not df:
-            return math.log(self.size + 0.5) - math.log(0.5)
-        return float(self.idf_of(np.array([df], dtype=np.float64))[0])
+    def term_idfs(self, tokens: Sequence[str]) -> np.ndarray:
+        """Each term's idf; a term no document holds gets the idf of a term found once, or more."""
+        return self.idf_of(self.term_dfs(tokens).astype(np.float64))
 
     def _df(self, keys: np.ndarray) -> np.ndarray:
         found, rows = lookup(self.vocabulary_keys, keys)

@@ -118,6 +118,7 @@ class Hit:
     anchored: bool = True
     typed: bool = True
     dated: bool | None = None
+    sentence_plain: str = field(default="", compare=False, repr=False)  # ``sentence`` normalised
 
 
 @dataclass(frozen=True)

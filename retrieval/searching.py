@@ -69,13 +69,13 @@ class Searcher:
         found = self.paragraphs.fetch([doc for doc, _ in ranked])
         return [Hit(paragraph=found[doc], score=score) for doc, score in ranked if doc in found]
 
-    def idf(self, word: str) -> float:
-        """How rare a word is in this corpus (see BM25Index.term_idf)."""
-        return self.index.term_idf(word)
+    def idfs(self, words: Sequence[str]) -> list[float]:
+        """How rare each word is in this corpus (see BM25Index.term_idfs)."""
+        return self.index.term_idfs(words).tolist()
 
-    def df(self, word: str) -> int:
-        """How many paragraphs (with their titles) hold a word."""
-        return self.index.term_df(word)
+    def dfs(self, words: Sequence[str]) -> list[int]:
+        """How many paragraphs (with their titles) hold each word."""
+        return self.index.term_dfs(words).tolist()
 
     def today(self, now: datetime | None = None) -> date:
         """The day a question's 今天, 昨天, 去年 count from: today in Pinghu, or the newest paper's day
