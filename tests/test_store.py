@@ -67,3 +67,17 @@ def test_question_log_rows_and_stats(db_path):
                               "answered": 0, "top_article": ""}])
         stats = store.question_stats(since="2025-12-19T00:00:00+00:00", latest=5)
     assert (stats.today, stats.total, stats.unanswered, stats.missed) == (1, 2, 1, ("问二",))
+
+
+def test_a_database_from_before_the_plain_text_index_gains_it_and_hits_read_through_it(data_dir, db_path):
+    """A hit's normalised text comes from the index beside the key, never from the tokens row."""
+    ingest([data_dir], db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP INDEX tokens_plain")
+    with Store(db_path) as store:
+        ids = [row[0] for row in store.db.execute("SELECT id FROM paragraphs LIMIT 3")]
+        plan = " ".join(row[3] for row in store.db.execute(
+            "EXPLAIN QUERY PLAN " + store_module._PARAGRAPHS_BY_ID.format(marks="?,?,?"), ids))
+        found = store.paragraphs_by_id(ids)
+    assert "COVERING INDEX tokens_plain" in plan
+    assert sorted(found) == sorted(ids) and all(paragraph.plain for paragraph, _ in found.values())
