@@ -107,16 +107,12 @@ def highlight(text: str, terms: Sequence[str], html: bool, sentence: str = "") -
         end = at + len(sentence.strip())
         return (highlight(text[:at], terms, html) + "<b>" + highlight(text[at:end], terms, html) + "</b>"
                 + highlight(text[end:], terms, html))
-    wanted = sorted({t for t in terms if t}, key=len, reverse=True)
-    if not wanted:
-        return escape(text, html)
-    pattern = re.compile("|".join(re.escape(t) for t in wanted), re.IGNORECASE)
     spans: list[list[int]] = []
-    for match in pattern.finditer(text):
-        if spans and spans[-1][1] == match.start():  # adjacent terms read as one: 最高气温
-            spans[-1][1] = match.end()
+    for start, end in _occurrences(text, terms):
+        if spans and spans[-1][1] == start:  # adjacent terms read as one: 最高气温
+            spans[-1][1] = end
         else:
-            spans.append([match.start(), match.end()])
+            spans.append([start, end])
     out, last = [], 0
     for start, end in spans:
         out.append(escape(text[last:start], html))
@@ -124,6 +120,28 @@ def highlight(text: str, terms: Sequence[str], html: bool, sentence: str = "") -
         last = end
     out.append(escape(text[last:], html))
     return "".join(out)
+
+
+def _occurrences(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where ``terms`` occur in ``text``, case-insensitively, left to right without overlaps, the
+    longest term where several start at one place: a regular expression's alternation, without
+    compiling one per question (each question has its own terms, and compiling cost 0.3 ms a reply)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer (İ): positions would shift
+        wanted = sorted({t for t in terms if t}, key=len, reverse=True)
+        pattern = "|".join(re.escape(t) for t in wanted)
+        return [match.span() for match in re.finditer(pattern, text, re.IGNORECASE)] if wanted else []
+    found = []
+    for term in {t.lower() for t in terms if t}:
+        at = lowered.find(term)
+        while at >= 0:
+            found.append((at, at + len(term)))
+            at = lowered.find(term, at + 1)
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end))
+    return chosen
 
 
 def old_report(day: str | None, today: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 from bot import formatting
 from retrieval.ingesting import FileReport, IngestReport
 from retrieval.models import Answer, Edition, Headline, Hit, Paragraph, QuestionStats, Status, Vote
@@ -153,3 +156,15 @@ def test_an_edition_lists_ten_headlines_and_says_how_many_more():
     lines = text.splitlines()
     assert lines[0] == "12月18日的报纸（12篇）：" and lines[1] == "1. 标题0（第3版）"
     assert lines[-1] == "……另有 2 篇" and len(lines) == 12
+
+
+def test_terms_are_found_where_a_regular_expressions_alternation_finds_them():
+    """Left to right, no overlaps, the longest term first, any case: as re's alternation would."""
+    rng = random.Random(5)
+    alphabet = "平湖市新闻Ab aİ"  # İ lower-cases to two characters
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        terms = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+        wanted = sorted(set(terms), key=len, reverse=True)
+        expected = [m.span() for m in re.finditer("|".join(map(re.escape, wanted)), text, re.IGNORECASE)]
+        assert formatting._occurrences(text, terms) == expected, (text, terms)
