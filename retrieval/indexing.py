@@ -47,8 +47,8 @@ from .errors import EmptyCorpus
 
 # Documents per segment built at once: bounds the arrays of one build step (a 1M build peaked at 3.5 GB).
 SEGMENT_SIZE = 1 << 17
-# From this many documents a question's segments are scored on two threads at once (see _accumulate).
-SPLIT_FROM = 1 << 18
+# From this many documents a question's two halves are scored on two threads at once (see _ranked).
+SPLIT_FROM = 1 << 16
 # A new segment is merged into the one before it while that one is at most this many times larger,
 # so a year of daily additions stays a handful of segments (and each merge stays small).
 MERGE_RATIO = 4
@@ -280,48 +280,47 @@ class BM25Index:
     def _accumulate(self, keys: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,
                     blocks: np.ndarray) -> None:
         """Score every segment into ``scores``, marking documents in ``seen`` and ``blocks``."""
-        self._score(list(zip(self.segments, self.starts[:-1].tolist(), strict=False)), keys, weights, scores, seen,
-                    blocks)
+        self._score(self._pieces(0, self.size), keys, weights, scores, seen, blocks)
 
     def _ranked(self, keys: np.ndarray, weights: np.ndarray, buffers: tuple[np.ndarray, np.ndarray, np.ndarray],
                 excluded: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The top ``k``, scored and selected by the kernel.
 
-        From ``SPLIT_FROM`` documents, when a helper thread is idle, the later half of the segments
+        From ``SPLIT_FROM`` documents, when a helper thread is idle, the later half of the documents
         is scored and selected on it meanwhile (the kernel releases the GIL): the halves write
         disjoint document ranges, and their two top-k lists are merged.
         """
-        parts = list(zip(self.segments, self.starts[:-1].tolist(), strict=False))
-        split = next((i for i, (_, start) in enumerate(parts) if start >= self.size // 2), len(parts))
         # Only onto an idle core: while other questions are being scored, both cores are busy
         # already, and handing halves around would only queue them behind each other.
-        if self.size < SPLIT_FROM or not 0 < split < len(parts) or not _IDLE.acquire(blocking=False):
-            self._score(parts, keys, weights, *buffers)
+        if self.size < SPLIT_FROM or not _IDLE.acquire(blocking=False):
+            self._score(self._pieces(0, self.size), keys, weights, *buffers)
             return _pairs(kernel.select(*buffers, excluded, k, 0, self.size))
         try:
-            return self._halves(parts, split, keys, weights, buffers, excluded, k)
+            middle = self.size // 2
+
+            def later() -> tuple[np.ndarray, np.ndarray]:
+                self._score(self._pieces(middle, self.size), keys, weights, *buffers)
+                return kernel.select(*buffers, excluded, k, middle, self.size)
+
+            second = _helper().submit(later)
+            self._score(self._pieces(0, middle), keys, weights, *buffers)
+            first = _pairs(kernel.select(*buffers, excluded, k, 0, middle))
+            return sorted(first + _pairs(second.result()), key=lambda pair: (-pair[1], pair[0]))[:k]
         finally:
             _IDLE.release()
 
-    def _halves(self, parts: list[tuple[Segment, int]], split: int, keys: np.ndarray, weights: np.ndarray,
-                buffers: tuple[np.ndarray, np.ndarray, np.ndarray], excluded: np.ndarray,
-                k: int) -> list[tuple[int, float]]:
-        middle = parts[split][1]
+    def _pieces(self, low: int, high: int) -> list[tuple[Segment, int, int, int]]:
+        """The segments holding documents ``low`` to ``high`` (excluded): each with its first
+        document and the range of its own documents that falls there."""
+        return [(segment, start, max(low - start, 0), min(high - start, segment.size))
+                for segment, start in zip(self.segments, self.starts[:-1].tolist(), strict=False)
+                if start < high and start + segment.size > low]
 
-        def later() -> tuple[np.ndarray, np.ndarray]:
-            self._score(parts[split:], keys, weights, *buffers)
-            return kernel.select(*buffers, excluded, k, middle, self.size)
-
-        second = _helper().submit(later)
-        self._score(parts[:split], keys, weights, *buffers)
-        first = _pairs(kernel.select(*buffers, excluded, k, 0, middle))
-        return sorted(first + _pairs(second.result()), key=lambda pair: (-pair[1], pair[0]))[:k]
-
-    def _score(self, parts: list[tuple[Segment, int]], keys: np.ndarray, weights: np.ndarray, scores: np.ndarray,
-               seen: np.ndarray, blocks: np.ndarray) -> None:
-        for segment, start in parts:
+    def _score(self, pieces: list[tuple[Segment, int, int, int]], keys: np.ndarray, weights: np.ndarray,
+               scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
+        for segment, start, low, high in pieces:
             kernel.accumulate(segment.keys, segment.indptr, segment.docs, segment.tf, keys, weights, self.norm,
-                              self.k1 + 1, start, scores, seen, blocks)
+                              self.k1 + 1, start, low, high, scores, seen, blocks)
 
     def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A wiped accumulator, seen-mask and block marks for one question: a free one, else new, so

@@ -12,7 +12,7 @@ not during it.
 >>> scores, seen, blocks = buffers(3)
 >>> keys, indptr = np.array([5, 9], dtype=np.uint64), np.array([0, 2, 3])
 >>> docs, tf = np.array([0, 2, 1], dtype=np.int32), np.array([1, 2, 1], dtype=np.uint16)
->>> accumulate(keys, indptr, docs, tf, np.array([9], dtype=np.uint64), np.array([2.0]), np.ones(3), 2.0, 0,
+>>> accumulate(keys, indptr, docs, tf, np.array([9], dtype=np.uint64), np.array([2.0]), np.ones(3), 2.0, 0, 0, 3,
 ...            scores, seen, blocks)
 >>> found, values = select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)
 >>> found.tolist(), values.tolist()
@@ -28,27 +28,26 @@ BLOCK_SHIFT = 10  # documents per block of ``blocks``: 1,024
 
 @njit(nogil=True, cache=True)
 def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, query: np.ndarray,
-               weights: np.ndarray, norm: np.ndarray, k1_plus_1: float, offset: int, scores: np.ndarray,
-               seen: np.ndarray, blocks: np.ndarray) -> None:
-    """Add one segment's contribution for the question's term keys (``query``, with their
-    ``weights``) into ``scores``, whose document ``offset + d`` is the segment's document d; mark
-    each document in ``seen`` and its block of ``2**BLOCK_SHIFT`` documents in ``blocks``.
+               weights: np.ndarray, norm: np.ndarray, k1_plus_1: float, offset: int, low: int, high: int,
+               scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
+    """Add the contribution of one segment's documents ``low`` to ``high`` (excluded) for the
+    question's term keys (``query``, with their ``weights``) into ``scores``, whose document
+    ``offset + d`` is the segment's document d; mark each document in ``seen`` and its block of
+    ``2**BLOCK_SHIFT`` documents in ``blocks``.
 
     The marks are written unconditionally: a branch on "first time?" per posting cost as much as
     the arithmetic itself."""
     for j in range(query.shape[0]):
-        # Binary search of the term in the segment's sorted keys.
-        key, low, high = query[j], 0, keys.shape[0]
-        while low < high:
-            middle = (low + high) >> 1
-            if keys[middle] < key:
-                low = middle + 1
-            else:
-                high = middle
-        if low == keys.shape[0] or keys[low] != key:
+        row = _first_from(keys, 0, keys.shape[0], query[j])
+        if row == keys.shape[0] or keys[row] != query[j]:
             continue
         weight = weights[j] * k1_plus_1
-        for p in range(indptr[low], indptr[low + 1]):
+        first, last = indptr[row], indptr[row + 1]
+        if first < last and docs[first] < low:  # part of a segment: where the range starts in the postings
+            first = _first_from(docs, first, last, low)
+        if first < last and docs[last - 1] >= high:
+            last = _first_from(docs, first, last, high)
+        for p in range(first, last):
             document = offset + docs[p]
             frequency = float(tf[p])
             scores[document] += weight * frequency / (frequency + norm[document])
@@ -118,6 +117,18 @@ def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np
 
 
 @njit(nogil=True, cache=True, inline="always")
+def _first_from(values: np.ndarray, start: int, end: int, value: int) -> int:
+    """The first position from ``start`` to ``end`` of sorted ``values`` holding ``value`` or more."""
+    while start < end:
+        middle = (start + end) >> 1
+        if values[middle] < value:
+            start = middle + 1
+        else:
+            end = middle
+    return start
+
+
+@njit(nogil=True, cache=True, inline="always")
 def _worse(score: float, document: int, other_score: float, other_document: int) -> bool:
     """Whether (score, document) ranks below (other_score, other_document)."""
     return score < other_score or (score == other_score and document > other_document)
@@ -132,7 +143,8 @@ def warm_up() -> None:
                np.array([1], dtype=np.uint16)]
     for array in segment:
         array.flags.writeable = False
-    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, scores, seen, blocks)
+    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, 0, 1, scores, seen,
+               blocks)
     select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
 
 
