@@ -272,7 +272,8 @@ class BM25Index:
             return []
         buffers = self._buffers()
         excluded = _NONE if exclude is None else exclude.astype(np.int64, copy=False)
-        ranked = self._ranked(keys, weights, buffers, excluded, k)
+        with _SCORING:
+            ranked = self._ranked(keys, weights, buffers, excluded, k)
         buffers[2][:] = False  # the block marks: small, and cleared only once both halves are done
         self._free.put(buffers)  # wiped; buffers an exception left dirty are never put back
         return ranked
@@ -292,7 +293,7 @@ class BM25Index:
         """
         # Only onto an idle core: while other questions are being scored, both cores are busy
         # already, and handing halves around would only queue them behind each other.
-        if self.size < SPLIT_FROM or not _IDLE.acquire(blocking=False):
+        if self.size < SPLIT_FROM or _SCORING.others() or not _IDLE.acquire(blocking=False):
             self._score(self._pieces(0, self.size), keys, weights, *buffers)
             return _pairs(kernel.select(*buffers, excluded, k, 0, self.size))
         try:
@@ -339,6 +340,25 @@ def _pairs(selected: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, float]]:
     return list(zip(docs.tolist(), values.tolist(), strict=True))
 
 
+class _Count:
+    """How many questions are being scored at once."""
+
+    def __init__(self) -> None:
+        self._lock, self._count = threading.Lock(), 0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._count -= 1
+
+    def others(self) -> bool:
+        return self._count > 1
+
+
+_SCORING = _Count()
 _HELPERS = max((os.cpu_count() or 2) - 1, 1)
 _IDLE = threading.BoundedSemaphore(_HELPERS)  # helper threads not scoring another question's half
 
