@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -162,3 +163,17 @@ def test_built_segments_are_read_only_like_kept_ones(seed_library):
     built = BM25Index(documents, k1=0.9, b=0.3).extended([["新", "词"]])
     assert not any(getattr(segment, name).flags.writeable for segment in built.segments
                    for name in indexing.Segment.ARRAYS)
+
+
+def test_a_question_is_split_over_the_cores_only_while_no_other_is_being_scored(monkeypatch):
+    monkeypatch.setattr(indexing, "SPLIT_FROM", 1)
+    index = BM25Index(random_corpus(2_000, 9), k1=0.9, b=0.3)
+    submitted = []
+    helper = indexing._helper()
+    monkeypatch.setattr(indexing, "_helper", lambda: SimpleNamespace(submit=lambda job: submitted.append(1)
+                                                                      or helper.submit(job)))
+    alone = index.top(["词1", "词2"], 10)
+    with indexing._SCORING:  # another question in flight
+        beside = index.top(["词1", "词2"], 10)
+    assert submitted == [1] and alone == beside
+    assert [doc for doc, _ in alone] == [doc for doc, _ in reference_top(index, ["词1", "词2"], 10)]
