@@ -117,8 +117,8 @@ class Reading:
     @classmethod
     def of(cls, searcher: Searcher, question: Question) -> Reading:
         forms = list(dict.fromkeys(form for forms in question.words for form in forms))
-        idf = dict(zip(forms, searcher.idfs(forms), strict=True))
-        df = dict(zip(forms, searcher.dfs(forms), strict=True))
+        dfs, idfs = searcher.frequencies(forms)
+        df, idf = dict(zip(forms, dfs, strict=True)), dict(zip(forms, idfs, strict=True))
         weights = tuple(word_weights(question, idf))
         held = [any(df[form] for form in forms) for forms in question.words]
         return cls(question, weights, anchor_of(question, weights, held))
@@ -173,7 +173,7 @@ class Reading:
         floor = max(own.values()) / 2
 
         def key(hit: Hit) -> tuple[int, float, int, float]:
-            plain = hit.sentence_plain or _plain(hit.sentence)
+            plain = hit.sentence_plain
             plainly = evidence.strength(kind, plain) if kind and hit.typed and own[id(hit)] >= floor else 0
             focused = FOCUS_BONUS * self.total * (hit.typed and self._names_focus(plain))
             return (plainly, round(own[id(hit)] + focused, 6), -hit.paragraph.position, hit.score)

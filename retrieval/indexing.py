@@ -231,12 +231,9 @@ class BM25Index:
         return idf
 
     def term_dfs(self, tokens: Sequence[str]) -> np.ndarray:
-        """How many documents hold each term."""
+        """How many documents hold each term (``idf_of`` them for their idf: a term no document
+        holds gets the idf of a term found once, or more)."""
         return self._df(term_keys(tokens, cached=True))
-
-    def term_idfs(self, tokens: Sequence[str]) -> np.ndarray:
-        """Each term's idf; a term no document holds gets the idf of a term found once, or more."""
-        return self.idf_of(self.term_dfs(tokens).astype(np.float64))
 
     def _df(self, keys: np.ndarray) -> np.ndarray:
         found, rows = lookup(self.vocabulary_keys, keys)

@@ -69,13 +69,10 @@ class Searcher:
         found = self.paragraphs.fetch([doc for doc, _ in ranked])
         return [Hit(paragraph=found[doc], score=score) for doc, score in ranked if doc in found]
 
-    def idfs(self, words: Sequence[str]) -> list[float]:
-        """How rare each word is in this corpus (see BM25Index.term_idfs)."""
-        return self.index.term_idfs(words).tolist()
-
-    def dfs(self, words: Sequence[str]) -> list[int]:
-        """How many paragraphs (with their titles) hold each word."""
-        return self.index.term_dfs(words).tolist()
+    def frequencies(self, words: Sequence[str]) -> tuple[list[int], list[float]]:
+        """How many paragraphs (with their titles) hold each word, and how rare that makes it (its idf)."""
+        df = self.index.term_dfs(words)
+        return df.tolist(), self.index.idf_of(df.astype(np.float64)).tolist()
 
     def today(self, now: datetime | None = None) -> date:
         """The day a question's 今天, 昨天, 去年 count from: today in Pinghu, or the newest paper's day

@@ -85,7 +85,7 @@ def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monk
 def test_an_index_of_documents_without_tokens_scores_zero_and_finds_nothing():
     index = BM25Index([[], []]).extended([[]])
     assert index.size == 3 and index.scores(["平湖"]).tolist() == [0.0, 0.0, 0.0]
-    assert index.top(["平湖"], 2) == [] and index.term_idfs(["平湖"])[0] > 0
+    assert index.top(["平湖"], 2) == [] and index.idf_of(index.term_dfs(["平湖"]).astype(float))[0] > 0
 
 
 def test_build_and_extend_pair_each_document_with_its_stored_row():
