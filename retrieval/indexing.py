@@ -29,7 +29,6 @@ Invariants:
 from __future__ import annotations
 
 import hashlib
-import os
 import queue
 import threading
 from array import array
@@ -290,22 +289,19 @@ class BM25Index:
         """
         # Only onto an idle core: while other questions are being scored, both cores are busy
         # already, and halves would only queue behind them (measured: fewer messages/s at 1M).
-        if self.size < SPLIT_FROM or _SCORING.others() or not _IDLE.acquire(blocking=False):
+        if self.size < SPLIT_FROM or _SCORING.others():
             self._score(self._pieces(0, self.size), keys, weights, *buffers)
             return _pairs(kernel.select(*buffers, excluded, k, 0, self.size))
-        try:
-            middle = self.size // 2
+        middle = self.size // 2
 
-            def later() -> tuple[np.ndarray, np.ndarray]:
-                self._score(self._pieces(middle, self.size), keys, weights, *buffers)
-                return kernel.select(*buffers, excluded, k, middle, self.size)
+        def later() -> tuple[np.ndarray, np.ndarray]:
+            self._score(self._pieces(middle, self.size), keys, weights, *buffers)
+            return kernel.select(*buffers, excluded, k, middle, self.size)
 
-            second = _helper().submit(later)
-            self._score(self._pieces(0, middle), keys, weights, *buffers)
-            first = _pairs(kernel.select(*buffers, excluded, k, 0, middle))
-            return sorted(first + _pairs(second.result()), key=lambda pair: (-pair[1], pair[0]))[:k]
-        finally:
-            _IDLE.release()
+        second = _helper().submit(later)
+        self._score(self._pieces(0, middle), keys, weights, *buffers)
+        first = _pairs(kernel.select(*buffers, excluded, k, 0, middle))
+        return sorted(first + _pairs(second.result()), key=lambda pair: (-pair[1], pair[0]))[:k]
 
     def _pieces(self, low: int, high: int) -> list[tuple[Segment, int, int, int]]:
         """The segments holding documents ``low`` to ``high`` (excluded): each with its first
@@ -357,15 +353,13 @@ class _Count:
 
 
 _SCORING = _Count()
-_HELPERS = max((os.cpu_count() or 2) - 1, 1)
-_IDLE = threading.BoundedSemaphore(_HELPERS)  # helper threads not scoring another question's half
 
 
 @lru_cache(maxsize=1)
 def _helper() -> ThreadPoolExecutor:
-    """The threads that score the later half of a big index's segments while the asking thread
-    scores the first (one per core but the asking one's)."""
-    return ThreadPoolExecutor(max_workers=_HELPERS, thread_name_prefix="bm25")
+    """The thread that scores the later half of a big index's documents while the asking thread
+    scores the first: one, as only a question scored alone is split."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25")
 
 
 def _segments(documents: Iterable[Sequence[str]]) -> list[Segment]:
