@@ -189,6 +189,7 @@ def ingest(paths: Sequence[str | Path], db_path: str | Path,
                     reports.append(FileReport(row["name"], "removed", articles=row["articles"] or 0))
             tokenized = _tokenize_new(store, new_texts, version, tokenize)
             _normalize_missing(store)
+            store.fill_plain()
             if any(report.status in ("changed", "removed") for report in reports):
                 store.prune_tokens()  # only replaced or removed articles leave tokens unused
         counts = store.counts()
@@ -315,4 +316,5 @@ def tokenize_missing(store: Store, version: str | None = None) -> int:
         tokenized = tokenize_all([text for _, text in missing])
         store.add_tokens(((key, tokens, plain) for (key, _), (tokens, plain) in zip(missing, tokenized, strict=True)),
                          version)
+        store.fill_plain(every=True)
     return len(missing)

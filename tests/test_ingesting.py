@@ -253,9 +253,23 @@ def test_each_paragraphs_normalised_text_is_cached_and_filled_in_for_older_datab
     ingest([data_dir], db_path)
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE tokens SET plain = NULL")  # as a database from before the cache
+        conn.execute("UPDATE paragraphs SET plain = NULL")
         conn.execute("DELETE FROM meta WHERE key = 'plain_cached'")
-    ingest([data_dir], db_path)  # nothing changed, and yet the cache is filled once
+    ingest([data_dir], db_path)  # nothing changed, and yet the cache is filled once, and copied to the rows
     with Store(db_path) as store:
         assert store.texts_without_plain() == []
         paragraphs = [p for _, (p, _) in store.paragraphs_by_id(list(range(1, 40))).items()]
     assert paragraphs and all(p.plain == normalize(p.text) for p in paragraphs)
+
+
+def test_a_new_tokenizer_version_normalises_every_paragraph_anew(data_dir, db_path):
+    from retrieval.ingesting import tokenize_missing
+    from retrieval.store import Store
+
+    ingest([data_dir], db_path)
+    with sqlite3.connect(db_path) as conn:  # what an older normalisation left on the rows
+        conn.execute("UPDATE paragraphs SET plain = 'stale'")
+    with Store(db_path) as store:
+        assert tokenize_missing(store, version="next") > 0
+        stale = store.db.execute("SELECT count(*) FROM paragraphs WHERE plain = 'stale'").fetchone()[0]
+    assert stale == 0

@@ -10,6 +10,7 @@ from retrieval import store as store_module
 from retrieval.errors import StoreError
 from retrieval.ingesting import ingest
 from retrieval.store import Store
+from retrieval.tokenizing import normalize
 
 from .conftest import SEED_HEADLINES, headlines
 
@@ -69,15 +70,23 @@ def test_question_log_rows_and_stats(db_path):
     assert (stats.today, stats.total, stats.unanswered, stats.missed) == (1, 2, 1, ("问二",))
 
 
-def test_a_database_from_before_the_plain_text_index_gains_it_and_hits_read_through_it(data_dir, db_path):
-    """A hit's normalised text comes from the index beside the key, never from the tokens row."""
+def test_a_database_from_before_paragraphs_kept_their_normalised_text_gains_it_on_open(data_dir, db_path):
+    """Hits and an answer's article paragraphs read the normalised text on their own rows, never
+    through the tokens cache."""
     ingest([data_dir], db_path)
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("DROP INDEX tokens_plain")
+    with sqlite3.connect(db_path) as conn:  # the layout before: the text only beside the tokens
+        conn.execute("DROP INDEX paragraphs_unplain")
+        conn.execute("ALTER TABLE paragraphs DROP COLUMN plain")
+        conn.execute("CREATE INDEX tokens_plain ON tokens (key, plain)")
     with Store(db_path) as store:
         ids = [row[0] for row in store.db.execute("SELECT id FROM paragraphs LIMIT 3")]
-        plan = " ".join(row[3] for row in store.db.execute(
-            "EXPLAIN QUERY PLAN " + store_module._PARAGRAPHS_BY_ID.format(marks="?,?,?"), ids))
+        plans = [" ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql, ids))
+                 for sql in (store_module._PARAGRAPHS_BY_ID.format(marks="?,?,?"),
+                             store_module._ARTICLE_PARAGRAPHS.format(marks="?,?,?", holding=""))]
         found = store.paragraphs_by_id(ids)
-    assert "COVERING INDEX tokens_plain" in plan
-    assert sorted(found) == sorted(ids) and all(paragraph.plain for paragraph, _ in found.values())
+        indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        unplain = store.db.execute("SELECT count(*) FROM paragraphs WHERE plain IS NULL").fetchone()[0]
+    assert all(" t " not in plan and "tokens" not in plan for plan in plans)
+    assert sorted(found) == sorted(ids) and all(paragraph.plain == normalize(paragraph.text)
+                                                for paragraph, _ in found.values())
+    assert "tokens_plain" not in indexes and unplain == 0
