@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from . import editions, evidence, tokenizing
 from .models import Answer, Hit, Paragraph, Question, Status
@@ -113,6 +113,9 @@ class Reading:
     question: Question
     weights: tuple[float, ...]
     anchor: int | None  # index into question.words
+    # What each text read holds of the question (``_present``): a paragraph's text is read as a
+    # sentence, as a paragraph of its article, and again for a second passage.
+    _held: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, searcher: Searcher, question: Question) -> Reading:
@@ -127,6 +130,11 @@ class Reading:
     def total(self) -> float:
         return sum(self.weights)
 
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """The question's words of two characters or more, in every form: what a passage can show."""
+        return tuple(dict.fromkeys(form for forms in self.question.words for form in forms if len(form) > 1))
+
     def judge(self, hit: Hit) -> Hit:
         """The hit with its coverage, its best sentence, the question terms it holds and whether it
         holds the anchor, an answer of the asked kind and the question's days.
@@ -138,12 +146,11 @@ class Reading:
         titled = _titled(paragraph)
         present = self._present(titled)
         coverage = self._share(present)
-        terms = tuple(dict.fromkeys(form for forms in question.words for form in forms
-                                    if len(form) > 1 and form in body))
+        terms = tuple(form for form in self.terms if form in body)
         sentence, plain, typed = self._best_sentence(paragraph)
-        return replace(hit, sentence=sentence.strip(), sentence_plain=plain.strip(), terms=terms, coverage=coverage,
-                       anchored=self.anchor is None or present[self.anchor] >= 0.5, typed=typed,
-                       dated=evidence.date_agrees(question.dates, paragraph, titled))
+        return Hit(paragraph, hit.score, sentence=sentence.strip(), sentence_plain=plain.strip(), terms=terms,
+                   coverage=coverage, anchored=self.anchor is None or present[self.anchor] >= 0.5, typed=typed,
+                   dated=evidence.date_agrees(question.dates, paragraph, titled))
 
     def articles(self, searcher: Searcher, hits: Sequence[Hit]) -> dict[str, list[Hit]]:
         """Every paragraph that holds a question word of each article of ``hits``, judged, in rank
@@ -151,8 +158,7 @@ class Reading:
         order = list(dict.fromkeys(hit.paragraph.article_id for hit in hits))
         # Only a paragraph holding a question term can be shown: the source returns those alone. Past
         # the first WHOLE_ARTICLES articles (which hold the passages shown first), the ranked hits do.
-        terms = tuple(dict.fromkeys(form for forms in self.question.words for form in forms if len(form) > 1))
-        whole = searcher.paragraphs.articles(order[:WHOLE_ARTICLES], terms) if terms else {}
+        whole = searcher.paragraphs.articles(order[:WHOLE_ARTICLES], self.terms) if self.terms else {}
         ranked: dict[tuple[str, int], Hit] = {}
         for hit in hits:
             ranked.setdefault(_place(hit.paragraph), hit)
@@ -221,7 +227,10 @@ class Reading:
 
     def _present(self, text: str) -> list[float]:
         """How much of each question word ``text`` holds (1: wholly, in some form)."""
-        return [max(_presence(form, text) for form in forms) for forms in self.question.words]
+        present = self._held.get(text)
+        if present is None:
+            present = self._held[text] = [_most(forms, text) for forms in self.question.words]
+        return present
 
     def _covered(self, text: str) -> float:
         return sum(w * p for w, p in zip(self.weights, self._present(text), strict=True))
@@ -340,6 +349,16 @@ def _place(paragraph: Paragraph) -> tuple[str, int]:
 def _newest_first(day: str | None) -> str:
     """A sort key putting later ISO dates first (and undated last)."""
     return "".join(chr(0x7F - ord(c)) for c in day) if day else "\x7f"
+
+
+def _most(forms: Sequence[str], text: str) -> float:
+    """The most of a word that ``text`` holds in any of its ``forms`` (``_presence``)."""
+    most = 0.0
+    for form in forms:
+        if len(form) > 1 and form in text:  # the common case, and nothing holds more
+            return 1.0
+        most = max(most, _presence(form, text))
+    return most
 
 
 def _presence(word: str, text: str) -> float:
