@@ -266,12 +266,14 @@ class BM25Index:
         keys, weights = self._weights(query)
         if not len(keys):
             return []
-        buffers = self._buffers()
+        scores, seen, blocks = self._buffers()
         excluded = _NONE if exclude is None else exclude.astype(np.int64, copy=False)
+        # Every weight above zero: a score above zero tells the documents holding a term (see kernel).
+        marks = seen if (weights <= 0).any() else kernel.UNMARKED
         with _SCORING:
-            ranked = self._ranked(keys, weights, buffers, excluded, k)
-        buffers[2][:] = False  # the block marks: small, and cleared only once both halves are done
-        self._free.put(buffers)  # wiped; buffers an exception left dirty are never put back
+            ranked = self._ranked(keys, weights, (scores, marks, blocks), excluded, k)
+        blocks[:] = False  # the block marks: small, and cleared only once both halves are done
+        self._free.put((scores, seen, blocks))  # wiped; buffers an exception left dirty are never put back
         return ranked
 
     def _accumulate(self, keys: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,

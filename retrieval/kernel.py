@@ -1,9 +1,13 @@
 """The compiled scoring kernel: a question's BM25 scores over a segment's postings, and the top k.
 
 One pass over the postings of the question's terms adds ``w · tf·(k1+1) / (tf + norm[doc])`` into a
-float64 accumulator and marks each document and its block of 1,024; the top k are then chosen with
-a heap of k from the marked blocks only, whose documents are wiped on the way. The loops release the GIL
-(``nogil``), so two questions (or two halves of a big index) score on two cores at once.
+float64 accumulator and marks each document's block of 1,024; the top k are then chosen with a heap
+of k from the marked blocks only, whose documents are wiped on the way. Once the heap holds k, a
+document is one comparison with its worst score (the scan goes up the documents, so an equal score
+ranks below). When every term's weight is positive, a document holds a term exactly when its score
+is above zero; only otherwise (rank_bm25's negative idf, in a corpus of one or two documents) are
+the documents holding one marked in a ``seen`` mask as well. The loops release the GIL (``nogil``),
+so two questions (or two halves of a big index) score on two cores at once.
 ``cache=True`` keeps the machine code beside the module; ``warm_up`` compiles it (or loads it from
 that cache) on a tiny input, so a fresh install pays the compilation before its first question,
 not during it.
@@ -17,6 +21,10 @@ not during it.
 >>> found, values = select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)
 >>> found.tolist(), values.tolist()
 ([1], [2.0])
+>>> accumulate(keys, indptr, docs, tf, np.array([5], dtype=np.uint64), np.array([1.0]), np.ones(3), 2.0, 0, 0, 3,
+...            scores, UNMARKED, blocks)
+>>> [values.tolist() for values in select(scores, UNMARKED, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)]
+[[2, 0], [1.3333333333333333, 1.0]]
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import numpy as np
 from numba import njit
 
 BLOCK_SHIFT = 10  # documents per block of ``blocks``: 1,024
+UNMARKED = np.zeros(0, dtype=np.bool_)  # the ``seen`` of a question whose terms all weigh above zero
 
 @njit(nogil=True, cache=True)
 def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, query: np.ndarray,
@@ -32,11 +41,12 @@ def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.nd
                scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
     """Add the contribution of one segment's documents ``low`` to ``high`` (excluded) for the
     question's term keys (``query``, with their ``weights``) into ``scores``, whose document
-    ``offset + d`` is the segment's document d; mark each document in ``seen`` and its block of
-    ``2**BLOCK_SHIFT`` documents in ``blocks``.
+    ``offset + d`` is the segment's document d; mark each document's block of ``2**BLOCK_SHIFT``
+    documents in ``blocks``, and the document in ``seen`` unless it is empty.
 
     The marks are written unconditionally: a branch on "first time?" per posting cost as much as
     the arithmetic itself."""
+    marking = seen.shape[0] > 0
     for j in range(query.shape[0]):
         row = _first_from(keys, 0, keys.shape[0], query[j])
         if row == keys.shape[0] or keys[row] != query[j]:
@@ -51,34 +61,45 @@ def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.nd
             document = offset + docs[p]
             frequency = float(tf[p])
             scores[document] += weight * frequency / (frequency + norm[document])
-            seen[document] = True
+            if marking:  # the same every posting: compiled as two loops
+                seen[document] = True
             blocks[document >> BLOCK_SHIFT] = True
 
 
 @njit(nogil=True, cache=True)
 def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np.ndarray, k: int, low: int,
            high: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` best documents from ``low`` to ``high`` (excluded) marked in ``seen`` and not in
-    ``exclude``, best first, equal scores by document. Only the marked blocks are read; the range's
-    documents are left zero and unmarked for the next question, the block marks are not (a block
-    may straddle two ranges selected at once: the caller clears them after both)."""
+    """The ``k`` best documents from ``low`` to ``high`` (excluded) holding a question term (those
+    marked in ``seen``, or with a score above zero when ``seen`` is empty) and not in ``exclude``,
+    best first, equal scores by document. Only the marked blocks are read; the range's documents
+    are left zero and unmarked for the next question, the block marks are not (a block may straddle
+    two ranges selected at once: the caller clears them after both)."""
+    marked = seen.shape[0] > 0
     for i in range(exclude.shape[0]):
         if low <= exclude[i] < high:
-            seen[exclude[i]] = False
+            scores[exclude[i]] = 0.0
+            if marked:
+                seen[exclude[i]] = False
     heap_docs = np.empty(k, dtype=np.int64)
     heap_scores = np.empty(k, dtype=np.float64)
     size = 0
+    # Below this a document cannot enter: any score of a marked one, above zero otherwise, and once
+    # the heap is full its worst score (a branch then nearly always taken the same way).
+    threshold = -np.inf if marked else 0.0
     for block in range(low >> BLOCK_SHIFT, ((high - 1) >> BLOCK_SHIFT) + 1 if high > low else 0):
         if not blocks[block]:
             continue
         first = block << BLOCK_SHIFT
         for document in range(max(first, low), min(first + (1 << BLOCK_SHIFT), high)):
-            if not seen[document]:
-                scores[document] = 0.0  # an excluded document's score
-                continue
-            seen[document] = False
             score = scores[document]
             scores[document] = 0.0
+            if marked:
+                held = seen[document]
+                seen[document] = False
+                if not held:
+                    continue
+            if score <= threshold:
+                continue
             if size < k:
                 # Sift up: the heap's root is its worst (lowest score, then highest document).
                 at = size
@@ -91,7 +112,7 @@ def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np
                     else:
                         break
                 heap_scores[at], heap_docs[at] = score, document
-            elif _worse(heap_scores[0], heap_docs[0], score, document):
+            else:  # above the worst score: it replaces the root, which sifts down
                 at = 0
                 while True:
                     child = 2 * at + 1
@@ -106,6 +127,8 @@ def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np
                     else:
                         break
                 heap_scores[at], heap_docs[at] = score, document
+            if size == k:
+                threshold = heap_scores[0]
     # At most k entries: an insertion sort, best first.
     for i in range(1, size):
         score, document, at = heap_scores[i], heap_docs[i], i
@@ -146,6 +169,9 @@ def warm_up() -> None:
     accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, 0, 1, scores, seen,
                blocks)
     select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
+    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, 0, 1, scores,
+               UNMARKED, blocks)
+    select(scores, UNMARKED, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
 
 
 def buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

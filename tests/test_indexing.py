@@ -51,6 +51,22 @@ def test_index_handles_terms_in_most_documents_like_rank_bm25():
         assert np.allclose(index.scores(query), reference.get_scores(query), atol=1e-9)
 
 
+def test_top_k_keeps_documents_holding_a_term_whose_weight_is_zero_or_below():
+    # A bot's first upload: rank_bm25's idf is at or below zero for most terms, and a document
+    # holding only such terms is still a candidate (its score does not tell it from the rest).
+    documents = [["平湖", "新闻"], ["平湖", "天气", "天气"]]
+    index, reference = BM25Index(documents), BM25Okapi(documents)
+    for query in (["平湖"], ["新闻"], ["平湖", "新闻"], ["天气", "新闻"], ["平湖", "平湖", "天气"]):
+        weights = index._weights(query)[1]
+        scores = reference.get_scores(query)
+        holding = [d for d, document in enumerate(documents) if set(query) & set(document)]
+        expected = sorted(holding, key=lambda d: (-scores[d], d))
+        top = index.top(query, 5)
+        assert (weights <= 0).any() and [doc for doc, _ in top] == expected
+        assert np.allclose([score for _, score in top], scores[expected], atol=1e-9)
+        assert [doc for doc, _ in index.top(query, 5, exclude=np.array([expected[0]]))] == expected[1:]
+
+
 def test_an_extended_index_scores_like_one_built_from_all_documents_and_like_rank_bm25(seed_library):
     _, documents = seed_library.in_memory()
     base, added = documents[:20], [*documents[20:], ["全新", "词语", "平湖"], ["平湖", "平湖"]]
