@@ -1,13 +1,14 @@
 """The compiled scoring kernel: a question's BM25 scores over a segment's postings, and the top k.
 
 One pass over the postings of the question's terms adds ``w · tf·(k1+1) / (tf + norm[doc])`` into a
-float64 accumulator and marks each document's block of 1,024; the top k are then chosen with a heap
-of k from the marked blocks only, whose documents are wiped on the way. Once the heap holds k, a
-document is one comparison with its worst score (the scan goes up the documents, so an equal score
-ranks below). When every term's weight is positive, a document holds a term exactly when its score
-is above zero; only otherwise (rank_bm25's negative idf, in a corpus of one or two documents) are
-the documents holding one marked in a ``seen`` mask as well. The loops release the GIL (``nogil``),
-so two questions (or two halves of a big index) score on two cores at once.
+float64 accumulator and marks each document's block of 1,024; the top k are then chosen from the
+marked blocks only (whose documents are wiped on the way) into a list of k kept best first. Once
+it holds k, a document is one comparison with the worst score held (the scan goes up the
+documents, so an equal score ranks below). When every term's weight is positive, a document holds
+a term exactly when its score is above zero; only otherwise (rank_bm25's negative idf, in a corpus
+of one or two documents) are the documents holding one marked in a ``seen`` mask as well. The
+loops release the GIL (``nogil``), so two questions (or two halves of a big index) score on two
+cores at once.
 ``cache=True`` keeps the machine code beside the module; ``warm_up`` compiles it (or loads it from
 that cache) on a tiny input, so a fresh install pays the compilation before its first question,
 not during it.
@@ -80,12 +81,13 @@ def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np
             scores[exclude[i]] = 0.0
             if marked:
                 seen[exclude[i]] = False
-    heap_docs = np.empty(k, dtype=np.int64)
-    heap_scores = np.empty(k, dtype=np.float64)
+    # The best so far, best first. The scan goes up the documents, so one arriving later with an
+    # equal score ranks below: a document enters only above the worst held once k are held (a
+    # branch then taken the same way nearly always), and goes after every score not below its own.
+    top_docs = np.empty(k, dtype=np.int64)
+    top_scores = np.empty(k, dtype=np.float64)
     size = 0
-    # Below this a document cannot enter: any score of a marked one, above zero otherwise, and once
-    # the heap is full its worst score (a branch then nearly always taken the same way).
-    threshold = -np.inf if marked else 0.0
+    threshold = -np.inf if marked else 0.0  # unmarked: a score above zero holds a term
     for block in range(low >> BLOCK_SHIFT, ((high - 1) >> BLOCK_SHIFT) + 1 if high > low else 0):
         if not blocks[block]:
             continue
@@ -100,43 +102,15 @@ def select(scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray, exclude: np
                     continue
             if score <= threshold:
                 continue
-            if size < k:
-                # Sift up: the heap's root is its worst (lowest score, then highest document).
-                at = size
-                size += 1
-                while at > 0:
-                    parent = (at - 1) >> 1
-                    if _worse(score, document, heap_scores[parent], heap_docs[parent]):
-                        heap_scores[at], heap_docs[at] = heap_scores[parent], heap_docs[parent]
-                        at = parent
-                    else:
-                        break
-                heap_scores[at], heap_docs[at] = score, document
-            else:  # above the worst score: it replaces the root, which sifts down
-                at = 0
-                while True:
-                    child = 2 * at + 1
-                    if child >= size:
-                        break
-                    if child + 1 < size and _worse(heap_scores[child + 1], heap_docs[child + 1],
-                                                   heap_scores[child], heap_docs[child]):
-                        child += 1
-                    if _worse(heap_scores[child], heap_docs[child], score, document):
-                        heap_scores[at], heap_docs[at] = heap_scores[child], heap_docs[child]
-                        at = child
-                    else:
-                        break
-                heap_scores[at], heap_docs[at] = score, document
+            at = size if size < k else k - 1  # past the end, or the worst one's place
+            while at > 0 and top_scores[at - 1] < score:
+                top_scores[at], top_docs[at] = top_scores[at - 1], top_docs[at - 1]
+                at -= 1
+            top_scores[at], top_docs[at] = score, document
+            size = min(size + 1, k)
             if size == k:
-                threshold = heap_scores[0]
-    # At most k entries: an insertion sort, best first.
-    for i in range(1, size):
-        score, document, at = heap_scores[i], heap_docs[i], i
-        while at > 0 and _worse(heap_scores[at - 1], heap_docs[at - 1], score, document):
-            heap_scores[at], heap_docs[at] = heap_scores[at - 1], heap_docs[at - 1]
-            at -= 1
-        heap_scores[at], heap_docs[at] = score, document
-    return heap_docs[:size].copy(), heap_scores[:size].copy()
+                threshold = top_scores[k - 1]
+    return top_docs[:size].copy(), top_scores[:size].copy()
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -149,12 +123,6 @@ def _first_from(values: np.ndarray, start: int, end: int, value: int) -> int:
         else:
             end = middle
     return start
-
-
-@njit(nogil=True, cache=True, inline="always")
-def _worse(score: float, document: int, other_score: float, other_document: int) -> bool:
-    """Whether (score, document) ranks below (other_score, other_document)."""
-    return score < other_score or (score == other_score and document > other_document)
 
 
 def warm_up() -> None:
