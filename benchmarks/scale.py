@@ -41,13 +41,14 @@ SERVE = r"""
 import json, sys, threading, time
 started = time.perf_counter()
 from pathlib import Path
-from retrieval import kernel
+from retrieval import kernel, tokenizing
 from retrieval.answering import answer
 from retrieval.library import Library
 from retrieval.understanding import understand
 warming = threading.Thread(target=kernel.warm_up)  # as the bot does: compile while the corpus loads
 warming.start()
 searcher = Library(Path(sys.argv[1]).parent / "pages", sys.argv[1]).load()
+tokenizing.warm_up()
 warming.join()
 questions = [json.loads(line)["question"] for line in open(sys.argv[2], encoding="utf-8")]
 answer(searcher, understand(questions[0]))

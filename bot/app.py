@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from retrieval import kernel
+from retrieval import kernel, tokenizing
 from retrieval.library import Library
 from retrieval.searching import Searcher
 
@@ -53,12 +53,13 @@ def build_application(settings: Settings, searcher: Searcher | None = None,
 
     async def post_init(application: Application) -> None:
         # The scoring kernel compiles (or loads from numba's cache) on the other core while the corpus
-        # loads, so the first question does not wait for it.
+        # and jieba's dictionary load, so the first question waits for none of them.
         warming = asyncio.create_task(asyncio.to_thread(kernel.warm_up))
         if searcher is not None:
             service.serve(searcher)
         else:
             await asyncio.to_thread(service.load)
+        await asyncio.to_thread(tokenizing.warm_up)
         await warming
         await set_commands(application.bot, settings)
         await handlers.send_digests(application.bot, data)  # days a restart's ingest brought in

@@ -129,7 +129,7 @@ def warm_up() -> None:
     """Compile the kernel (or load it from numba's cache) for the input it is given: a segment's
     read-only arrays with uint16 tf. (A tf of uint32, for a term repeated 65,536 times in one
     document, compiles on first use.)"""
-    scores, seen, blocks = buffers(2)
+    scores, seen, blocks = buffers(2)  # ``seen`` is of UNMARKED's type: one compiled variant serves both
     segment = [np.array([1], dtype=np.uint64), np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32),
                np.array([1], dtype=np.uint16)]
     for array in segment:
@@ -137,9 +137,6 @@ def warm_up() -> None:
     accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, 0, 1, scores, seen,
                blocks)
     select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
-    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, 0, 1, scores,
-               UNMARKED, blocks)
-    select(scores, UNMARKED, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
 
 
 def buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -63,6 +63,13 @@ def _jieba() -> jieba.Tokenizer:
     return _tokenizer
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary and OpenCC's tables now (a second, holding the GIL), not during the
+    first question."""
+    _jieba()
+    _simplified()
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case and simplified characters (市委常委會 → 市委常委会), for
     tokens and comparisons only: stored text stays as printed."""

@@ -9,6 +9,7 @@ import pytest
 from bot import formatting
 from testkit.botkit import (
     BOT_USER,
+    RecordingRequest,
     callback_update,
     inline_update,
     message_update,
@@ -203,6 +204,18 @@ async def test_unexpected_error_is_logged_with_traceback_and_the_user_told_polit
     record = next(r for r in caplog.records if r.exc_info)
     assert "index exploded" in str(record.exc_info[1])
     assert TOKEN not in caplog.text
+
+
+async def test_the_first_question_does_not_wait_for_jiebas_dictionary(data_dir, db_path, monkeypatch):
+    from retrieval import tokenizing
+    from retrieval.ingesting import ingest
+
+    from .conftest import running_app
+
+    ingest([data_dir], db_path)  # a start that ingests nothing
+    monkeypatch.setattr(tokenizing, "_tokenizer", None)  # as in a fresh process
+    async with running_app(data_dir, db_path, RecordingRequest()):
+        assert tokenizing._tokenizer is not None  # loaded at start, beside the corpus and the kernel
 
 
 async def test_bot_identity_comes_from_get_me(bot):
