@@ -125,7 +125,7 @@ class Store:
             raise StoreError(f"cannot open database {path}: {error}") from error
 
     def _create_schema(self) -> None:
-        added = set()
+        added: set[tuple[str, str]] = set()
         for name, (columns, pk) in _SCHEMA.items():
             table = self.db[name]
             table.create(columns, pk=pk, if_not_exists=True)
@@ -142,7 +142,7 @@ class Store:
         self.db.execute("DROP INDEX IF EXISTS tokens_plain")  # how hits read it before it was on their rows
         if ("paragraphs", "plain") in added:
             with self.db.atomic():
-                self.fill_plain()  # once, at the upgrade: 10 s at a million paragraphs
+                self.fill_plain()  # once, at the upgrade: 1.4 s at 100k paragraphs
         self.db["questions"].create_index(["asked_at"], if_not_exists=True)
         if self.get_meta("store_id") is None:
             self.set_meta("store_id", uuid.uuid4().hex)
