@@ -30,6 +30,7 @@ not during it.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 
@@ -140,8 +141,10 @@ def warm_up() -> None:
     it too. Should it fail, the kernel compiles here, as before."""
     if accumulate.signatures and select.signatures:  # compiled or loaded in this process already
         return
-    subprocess.run([sys.executable, "-c", "import os; from retrieval.kernel import _run; _run(); os._exit(0)"],
-                   check=False, capture_output=True, timeout=COMPILE_TIMEOUT)
+    # No process, or too slow a one, leaves the cache as it was: then the kernel compiles here.
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run([sys.executable, "-c", "import os; from retrieval.kernel import _run; _run(); os._exit(0)"],
+                       check=False, capture_output=True, timeout=COMPILE_TIMEOUT)
     _run()
 
 
