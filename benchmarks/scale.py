@@ -45,7 +45,7 @@ from retrieval import kernel, tokenizing
 from retrieval.answering import answer
 from retrieval.library import Library
 from retrieval.understanding import understand
-warming = threading.Thread(target=kernel.warm_up)  # as the bot does: compile while the corpus loads
+warming = threading.Thread(target=kernel.warm_up)  # as the bot does: compile while the corpus and jieba load
 warming.start()
 searcher = Library(Path(sys.argv[1]).parent / "pages", sys.argv[1]).load()
 tokenizing.warm_up()
