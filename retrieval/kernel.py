@@ -30,16 +30,11 @@ not during it.
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
-
 import numpy as np
 from numba import njit
 
 BLOCK_SHIFT = 10  # documents per block of ``blocks``: 1,024
 UNMARKED = np.zeros(0, dtype=np.bool_)  # the ``seen`` of a question whose terms all weigh above zero
-COMPILE_TIMEOUT = 300  # seconds the compiling process may take before this one compiles instead
 
 @njit(nogil=True, cache=True)
 def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, query: np.ndarray,
@@ -133,23 +128,7 @@ def _first_from(values: np.ndarray, start: int, end: int, value: int) -> int:
 def warm_up() -> None:
     """Compile the kernel (or load it from numba's cache) for the input it is given: a segment's
     read-only arrays with uint16 tf. (A tf of uint32, for a term repeated 65,536 times in one
-    document, compiles on first use.)
-
-    Compiling holds the GIL for over a second, so a process of its own does it, into numba's cache,
-    on the other core, while this one loads jieba's dictionary and the corpus; this one then loads
-    it from the cache (a fifth of a second). With the cache filled already, that process only loads
-    it too. Should it fail, the kernel compiles here, as before."""
-    if accumulate.signatures and select.signatures:  # compiled or loaded in this process already
-        return
-    # No process, or too slow a one, leaves the cache as it was: then the kernel compiles here.
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run([sys.executable, "-c", "import os; from retrieval.kernel import _run; _run(); os._exit(0)"],
-                       check=False, capture_output=True, timeout=COMPILE_TIMEOUT)
-    _run()
-
-
-def _run() -> None:
-    """Both functions on a tiny input of the types a question gives them."""
+    document, compiles on first use.)"""
     scores, seen, blocks = buffers(2)  # ``seen`` is of UNMARKED's type: one compiled variant serves both
     segment = [np.array([1], dtype=np.uint64), np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32),
                np.array([1], dtype=np.uint16)]

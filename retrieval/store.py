@@ -47,7 +47,8 @@ WAIT = 30.0  # seconds a write waits for another connection's transaction (an in
 
 # A paragraph's normalised text sits on its own row: read through the tokens cache instead, every
 # hit and every paragraph an answer looks at cost an index search by text hash (at 100k paragraphs,
-# 12 hits 0.17 → 0.10 ms, the paragraphs of five articles holding question words 0.39 → 0.16 ms).
+# three rounds: 12 hits 0.17–0.25 → 0.10–0.17 ms, the paragraphs of five articles holding question
+# words 0.39–0.48 → 0.16–0.26 ms).
 _PARAGRAPH_FIELDS = ("SELECT p.id, p.article_id, p.position, p.text, a.headline, a.subheadline, a.kind, a.date, "
                      "a.page, a.section, a.source, a.byline, p.plain, ")
 _FIELDS = 13  # columns of _PARAGRAPH_FIELDS; what a query adds comes after them

@@ -194,23 +194,3 @@ def test_a_question_is_split_over_the_cores_only_while_no_other_is_being_scored(
     assert submitted == [1] and alone == beside
     assert [doc for doc, _ in alone] == [doc for doc, _ in reference_top(index, ["词1", "词2"], 10)]
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("timeout", "hits_misses"), [(300, [1, 0]), (0.001, [0, 1])],
-                         ids=["compiled by the other process", "that process too slow: compiled here"])
-def test_a_fresh_install_compiles_the_kernel_in_a_process_of_its_own_and_loads_it_from_the_cache(
-        tmp_path, timeout, hits_misses):
-    """The compilation (a second or more, holding the GIL) leaves the starting bot's own core free;
-    should that process fail, the kernel still compiles."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    script = (f"import json; from retrieval import kernel; kernel.COMPILE_TIMEOUT = {timeout}; kernel.warm_up(); "
-              "print(json.dumps([[sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values())] "
-              "for f in (kernel.accumulate, kernel.select)]))")
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         env=os.environ | {"NUMBA_CACHE_DIR": str(tmp_path)})  # numba's cache, empty
-    assert json.loads(run.stdout) == [hits_misses, hits_misses]
-    assert len(list(tmp_path.rglob("kernel.*.nbi"))) == 2  # saved by whichever process compiled
