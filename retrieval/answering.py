@@ -57,12 +57,16 @@ SECOND_PASSAGE = 0.15
 WHOLE_ARTICLES = 5  # top articles read whole for the paragraph that answers (see Reading.articles)
 MIN_WEIGHT = 0.01  # floor of a word's weight (see word_weights)
 
-_SENTENCE = re.compile(r".+?(?:[。！？!?；;]+[”’」』）)]*|$)", re.S)
+# A sentence: one character, then up to the next run of closing punctuation (with the quotes after
+# it) or the end. Greedy over disjoint classes, so it neither backtracks nor steps a lazy ``.+?`` one
+# character at a time (five times slower, and a question cuts a dozen paragraphs it has not seen).
+_SENTENCE = re.compile(r".[^。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*|$)", re.S)
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, each with its closing punctuation and quotes."""
-    return [s for s in (m.group(0) for m in _SENTENCE.finditer(text)) if s.strip()]
+    # ``$`` also matches before a final newline, which the greedy class would take into the sentence.
+    return [s for s in _SENTENCE.findall(text[:-1] if text.endswith("\n") else text) if s.strip()]
 
 
 def answer(searcher: Searcher, question: Question | str, passages: int = PASSAGES, pool: int = POOL,
