@@ -38,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count, islice
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,6 +54,9 @@ SPLIT_FROM = 1 << 16
 MERGE_RATIO = 4
 # Titles carry the topic that paragraphs leave implicit: their tokens count twice in each paragraph.
 HEAD_WEIGHT = 2
+
+# Question tokens whose keys and frequencies an index keeps (about 3 MB): more than questions use.
+TERMS_KEPT = 1 << 14
 
 # A paragraph as the store gives it to an index: row id, token key (its text's hash), kind of
 # item, its tokens and its titles' tokens (space-joined; None if not tokenized yet).
@@ -88,6 +92,14 @@ def document(tokens: str | None, head: str | None) -> list[str]:
 def text_check(key: str) -> int:
     """64 bits of a paragraph's text key (``store.text_key``): enough to tell texts apart."""
     return int(key[:16], 16)
+
+
+class Term(NamedTuple):
+    """What an index says of a token."""
+
+    key: int  # term_key(token)
+    df: int  # documents holding it
+    idf: float  # rank_bm25's
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,7 @@ class BM25Index:
         self.vocabulary_keys, self.df = vocabulary
         idf = np.log(self.size - self.df + 0.5) - np.log(self.df + 0.5)
         self.average_idf = float(idf.mean()) if len(idf) else 0.0
+        self._terms: dict[str, Term] = {}  # see terms()
 
     @property
     def postings(self) -> int:
@@ -229,24 +242,36 @@ class BM25Index:
         idf[idf < 0] = self.epsilon * self.average_idf
         return idf
 
-    def term_dfs(self, tokens: Sequence[str]) -> np.ndarray:
-        """How many documents hold each term (``idf_of`` them for their idf: a term no document
-        holds gets the idf of a term found once, or more)."""
-        return self._df(term_keys(tokens, cached=True))
-
-    def _df(self, keys: np.ndarray) -> np.ndarray:
-        found, rows = lookup(self.vocabulary_keys, keys)
-        return np.where(found, self.df[rows] if len(self.df) else 0, 0)
+    def terms(self, tokens: Sequence[str]) -> list[Term]:
+        """Each token's key, how many documents hold it and its idf (a term no document holds gets
+        the idf of a term found once, or more)."""
+        # Questions share most of their words, and a search of the vocabulary (millions of keys,
+        # evicted from the caches by the scan of the question before) cost 0.03–0.13 ms a question:
+        # the index never changes, so what it says of a token is kept, in a dict bounded in size.
+        known = self._terms
+        found = {token: known.get(token) for token in tokens}
+        missing = [token for token, term in found.items() if term is None]
+        if missing:
+            keys = term_keys(missing, cached=True)
+            present, rows = lookup(self.vocabulary_keys, keys)
+            df = np.where(present, self.df[rows] if len(self.df) else 0, 0)
+            idf = self.idf_of(df.astype(np.float64))
+            looked_up = {token: Term(*term) for token, *term in
+                         zip(missing, keys.tolist(), df.tolist(), idf.tolist(), strict=True)}
+            found |= looked_up
+            if len(known) + len(looked_up) > TERMS_KEPT:
+                known.clear()
+            known.update(looked_up)
+        return [found[token] for token in tokens]
 
     def _weights(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Keys of the question's terms that some document holds, and their idf × repetitions."""
         counts = Counter(query)
-        keys = term_keys(list(counts), cached=True)
-        df = self._df(keys)
-        present = df > 0
-        weights = self.idf_of(df[present].astype(np.float64))
-        weights *= np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[present]
-        return keys[present], weights
+        terms = self.terms(list(counts))
+        held = [(term.key, term.idf * repeated) for term, repeated in zip(terms, counts.values(), strict=True)
+                if term.df]
+        return (np.array([key for key, _ in held], dtype=np.uint64),
+                np.array([weight for _, weight in held], dtype=np.float64))
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""

@@ -71,8 +71,8 @@ class Searcher:
 
     def frequencies(self, words: Sequence[str]) -> tuple[list[int], list[float]]:
         """How many paragraphs (with their titles) hold each word, and how rare that makes it (its idf)."""
-        df = self.index.term_dfs(words)
-        return df.tolist(), self.index.idf_of(df.astype(np.float64)).tolist()
+        terms = self.index.terms(words)
+        return [term.df for term in terms], [term.idf for term in terms]
 
     def today(self, now: datetime | None = None) -> date:
         """The day a question's 今天, 昨天, 去年 count from: today in Pinghu, or the newest paper's day

@@ -98,10 +98,24 @@ def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monk
         assert np.allclose([score for _, score in top], scores[expected], atol=1e-9)
 
 
+def test_what_an_index_keeps_of_question_tokens_stays_bounded_and_equal_to_a_fresh_lookup(monkeypatch):
+    documents = [["平湖", "新闻"], ["嘉兴", "新闻"], ["天气"], ["平湖", "天气", "天气"]]
+    tokens = ["平湖", "新闻", "嘉兴", "天气", "无此词", "平湖"]
+    expected = BM25Index(documents).terms(tokens)
+    monkeypatch.setattr(indexing, "TERMS_KEPT", 4)
+    index = BM25Index(documents)
+    for _ in range(3):  # filled, cleared when full, filled again: the same answers every time
+        assert index.terms(tokens[:3]) == expected[:3] and len(index._terms) == 3
+        assert index.terms(tokens[::-1]) == expected[::-1] and len(index._terms) <= 4
+    reference = BM25Okapi(documents)
+    assert [term.df for term in expected] == [2, 2, 1, 2, 0, 2]
+    assert np.allclose([term.idf for term in expected[:4]], [reference.idf[t] for t in tokens[:4]], atol=1e-12)
+
+
 def test_an_index_of_documents_without_tokens_scores_zero_and_finds_nothing():
     index = BM25Index([[], []]).extended([[]])
     assert index.size == 3 and index.scores(["平湖"]).tolist() == [0.0, 0.0, 0.0]
-    assert index.top(["平湖"], 2) == [] and index.idf_of(index.term_dfs(["平湖"]).astype(float))[0] > 0
+    assert index.top(["平湖"], 2) == [] and index.terms(["平湖"])[0].idf > 0
 
 
 def test_build_and_extend_pair_each_document_with_its_stored_row():
