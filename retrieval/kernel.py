@@ -1,10 +1,12 @@
 """The compiled scoring kernel: a question's BM25 scores over a segment's postings, and the top k.
 
-One pass over the postings of the question's terms adds ``w · tf·(k1+1) / (tf + norm[doc])`` into a
-float64 accumulator and marks each document's block of 1,024; the top k are then chosen from the
-marked blocks only (whose documents are wiped on the way) into a list of k kept best first. Once
-it holds k, a document is one comparison with the worst score held (the scan goes up the
-documents, so an equal score ranks below). When every term's weight is positive, a document holds
+One pass over the postings of the question's terms adds ``w · tf·(k1+1) / (tf + base + slope·length[doc])``
+(BM25's ``k1·(1 − b + b·length/avgdl)``, from lengths of two bytes rather than a norm of eight: the
+arrays a question reads at random stay in the caches longer) into a float64 accumulator and marks
+each document's block of 1,024; the top k are then chosen from the marked blocks only (whose
+documents are wiped on the way) into a list of k kept best first. Once it holds k, a document is
+one comparison with the worst score held (the scan goes up the documents, so an equal score ranks
+below). When every term's weight is positive, a document holds
 a term exactly when its score is above zero; only otherwise (rank_bm25's negative idf, in a corpus
 of one or two documents) are the documents holding one marked in a ``seen`` mask as well. The
 loops release the GIL (``nogil``), so two questions (or two halves of a big index) score on two
@@ -17,13 +19,14 @@ not during it.
 >>> scores, seen, blocks = buffers(3)
 >>> keys, indptr = np.array([5, 9], dtype=np.uint64), np.array([0, 2, 3])
 >>> docs, tf = np.array([0, 2, 1], dtype=np.int32), np.array([1, 2, 1], dtype=np.uint16)
->>> accumulate(keys, indptr, docs, tf, np.array([9], dtype=np.uint64), np.array([2.0]), np.ones(3), 2.0, 0, 0, 3,
-...            scores, seen, blocks)
+>>> lengths = np.array([2, 2, 2], dtype=np.uint16)  # with base 0 and slope 0.5: a norm of 1
+>>> accumulate(keys, indptr, docs, tf, np.array([9], dtype=np.uint64), np.array([2.0]), lengths, 0.0, 0.5, 2.0,
+...            0, 0, 3, scores, seen, blocks)
 >>> found, values = select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)
 >>> found.tolist(), values.tolist()
 ([1], [2.0])
->>> accumulate(keys, indptr, docs, tf, np.array([5], dtype=np.uint64), np.array([1.0]), np.ones(3), 2.0, 0, 0, 3,
-...            scores, UNMARKED, blocks)
+>>> accumulate(keys, indptr, docs, tf, np.array([5], dtype=np.uint64), np.array([1.0]), lengths, 0.0, 0.5, 2.0,
+...            0, 0, 3, scores, UNMARKED, blocks)
 >>> [values.tolist() for values in select(scores, UNMARKED, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)]
 [[2, 0], [1.3333333333333333, 1.0]]
 """
@@ -38,8 +41,8 @@ UNMARKED = np.zeros(0, dtype=np.bool_)  # the ``seen`` of a question whose terms
 
 @njit(nogil=True, cache=True)
 def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, query: np.ndarray,
-               weights: np.ndarray, norm: np.ndarray, k1_plus_1: float, offset: int, low: int, high: int,
-               scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
+               weights: np.ndarray, lengths: np.ndarray, base: float, slope: float, k1_plus_1: float, offset: int,
+               low: int, high: int, scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
     """Add the contribution of one segment's documents ``low`` to ``high`` (excluded) for the
     question's term keys (``query``, with their ``weights``) into ``scores``, whose document
     ``offset + d`` is the segment's document d; mark each document's block of ``2**BLOCK_SHIFT``
@@ -61,7 +64,7 @@ def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.nd
         for p in range(first, last):
             document = offset + docs[p]
             frequency = float(tf[p])
-            scores[document] += weight * frequency / (frequency + norm[document])
+            scores[document] += weight * frequency / (frequency + (base + slope * lengths[document]))
             if marking:  # the same every posting: compiled as two loops
                 seen[document] = True
             blocks[document >> BLOCK_SHIFT] = True
@@ -127,15 +130,15 @@ def _first_from(values: np.ndarray, start: int, end: int, value: int) -> int:
 
 def warm_up() -> None:
     """Compile the kernel (or load it from numba's cache) for the input it is given: a segment's
-    read-only arrays with uint16 tf. (A tf of uint32, for a term repeated 65,536 times in one
-    document, compiles on first use.)"""
+    read-only arrays with uint16 tf, and uint16 lengths. (A tf or length of uint32, for a term
+    repeated 65,536 times in one document or a document that long, compiles on first use.)"""
     scores, seen, blocks = buffers(2)  # ``seen`` is of UNMARKED's type: one compiled variant serves both
     segment = [np.array([1], dtype=np.uint64), np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32),
                np.array([1], dtype=np.uint16)]
     for array in segment:
         array.flags.writeable = False
-    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2), 2.0, 0, 0, 1, scores, seen,
-               blocks)
+    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2, dtype=np.uint16), 0.5, 0.5, 2.0,
+               0, 0, 1, scores, seen, blocks)
     select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
 
 

@@ -23,7 +23,8 @@ def reference_scores(index: BM25Index, query: Sequence[str]) -> np.ndarray:
             low, high = segment.indptr[row], segment.indptr[row + 1]
             docs = segment.docs[low:high].astype(np.int64) + start
             tf = segment.tf[low:high].astype(np.float64)
-            np.add.at(scores, docs, weight * tf * (index.k1 + 1) / (tf + index.norm[docs]))
+            norm = index.k1 * (1 - index.b + index.b * index.lengths[docs] / index.avgdl)
+            np.add.at(scores, docs, weight * tf * (index.k1 + 1) / (tf + norm))
     return scores
 
 

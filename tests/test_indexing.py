@@ -98,6 +98,17 @@ def test_top_k_over_many_segments_equals_a_full_ranking_of_rank_bm25_scores(monk
         assert np.allclose([score for _, score in top], scores[expected], atol=1e-9)
 
 
+def test_a_document_too_long_for_two_byte_counts_scores_like_rank_bm25():
+    documents = [["平湖"] * 70_000 + ["新闻"], ["平湖", "新闻"], ["天气"]]  # tf and length past 65,535
+    index, reference = BM25Index(documents), BM25Okapi(documents)
+    assert index.lengths.dtype == np.uint32 and index.segments[0].tf.dtype == np.uint32
+    for query in (["平湖"], ["新闻", "天气"]):
+        assert np.allclose(index.scores(query), reference.get_scores(query), atol=1e-9, rtol=0)
+    top, expected = index.top(["天气", "新闻"], 3), reference_top(index, ["天气", "新闻"], 3)
+    assert [doc for doc, _ in top] == [doc for doc, _ in expected] == [2, 0, 1]  # negative idf: longer is better
+    assert np.allclose([s for _, s in top], [s for _, s in expected], atol=1e-9)
+
+
 def test_what_an_index_keeps_of_question_tokens_stays_bounded_and_equal_to_a_fresh_lookup(monkeypatch):
     documents = [["平湖", "新闻"], ["嘉兴", "新闻"], ["天气"], ["平湖", "天气", "天气"]]
     tokens = ["平湖", "新闻", "嘉兴", "天气", "无此词", "平湖"]
