@@ -233,8 +233,12 @@ class Reading:
         """How much of each question word ``text`` holds (1: wholly, in some form)."""
         present = self._held.get(text)
         if present is None:
-            present = self._held[text] = [_most(forms, text) for forms in self.question.words]
+            present = self._held[text] = [word.held_in(text) for word in self._words]
         return present
+
+    @cached_property
+    def _words(self) -> tuple[_Word, ...]:
+        return tuple(map(_Word.of, self.question.words))
 
     def _covered(self, text: str) -> float:
         return sum(w * p for w, p in zip(self.weights, self._present(text), strict=True))
@@ -355,14 +359,33 @@ def _newest_first(day: str | None) -> str:
     return "".join(chr(0x7F - ord(c)) for c in day) if day else "\x7f"
 
 
-def _most(forms: Sequence[str], text: str) -> float:
-    """The most of a word that ``text`` holds in any of its ``forms`` (``_presence``)."""
-    most = 0.0
-    for form in forms:
-        if len(form) > 1 and form in text:  # the common case, and nothing holds more
-            return 1.0
-        most = max(most, _presence(form, text))
-    return most
+@dataclass(frozen=True)
+class _Word:
+    """A question word's forms, sorted for ``held_in`` once per question rather than per text read
+    (a question reads some forty texts)."""
+
+    whole: tuple[str, ...]  # of two characters or more: held when in the text
+    single: tuple[str, ...]  # of one character: held where it stands alone
+    bigrams: tuple[tuple[str, ...], ...]  # of compounds jieba kept whole or guessed: held in part
+
+    @classmethod
+    def of(cls, forms: Sequence[str]) -> _Word:
+        compounds = [form for form in forms if len(form) > 3 or (len(form) == 3 and not tokenizing.in_dictionary(form))]
+        return cls(tuple(form for form in forms if len(form) > 1), tuple(form for form in forms if len(form) == 1),
+                   tuple(tuple(form[i:i + 2] for i in range(len(form) - 1)) for form in compounds))
+
+    def held_in(self, text: str) -> float:
+        """The most of the word that ``text`` holds in any of its forms (``_presence`` of each)."""
+        for form in self.whole:
+            if form in text:  # the common case, and nothing holds more
+                return 1.0
+        for form in self.single:
+            if tokenizing.stands_alone(form, text):
+                return 1.0
+        most = 0.0
+        for bigrams in self.bigrams:
+            most = max(most, sum(bigram in text for bigram in bigrams) / len(bigrams))
+        return most
 
 
 def _presence(word: str, text: str) -> float:
