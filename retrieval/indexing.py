@@ -102,6 +102,7 @@ class Term(NamedTuple):
     key: int  # term_key(token)
     df: int  # documents holding it
     idf: float  # rank_bm25's
+    rows: tuple[int, ...]  # its row in each segment's keys, -1 where the segment lacks it
 
 
 @dataclass(frozen=True)
@@ -266,28 +267,32 @@ class BM25Index:
             present, rows = lookup(self.vocabulary_keys, keys)
             df = np.where(present, self.df[rows] if len(self.df) else 0, 0)
             idf = self.idf_of(df.astype(np.float64))
+            # Where each segment holds it, found once per term rather than by the kernel per question.
+            in_segments = zip(*(np.where(found, at, -1).tolist() for found, at in
+                                (lookup(segment.keys, keys) for segment in self.segments)), strict=True)
             looked_up = {token: Term(*term) for token, *term in
-                         zip(missing, keys.tolist(), df.tolist(), idf.tolist(), strict=True)}
+                         zip(missing, keys.tolist(), df.tolist(), idf.tolist(), in_segments, strict=True)}
             found |= looked_up
             if len(known) + len(looked_up) > TERMS_KEPT:
                 known.clear()
             known.update(looked_up)
         return [found[token] for token in tokens]
 
-    def _weights(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Keys of the question's terms that some document holds, and their idf × repetitions."""
+    def _weights(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Keys of the question's terms that some document holds, their rows in each segment (one
+        row of ``rows`` per segment) and their idf × repetitions."""
         counts = Counter(query)
-        terms = self.terms(list(counts))
-        held = [(term.key, term.idf * repeated) for term, repeated in zip(terms, counts.values(), strict=True)
-                if term.df]
-        return (np.array([key for key, _ in held], dtype=np.uint64),
+        held = [(term, term.idf * repeated) for term, repeated in zip(self.terms(list(counts)), counts.values(),
+                                                                          strict=True) if term.df]
+        rows = np.array([term.rows for term, _ in held], dtype=np.int64).reshape(len(held), len(self.segments))
+        return (np.array([term.key for term, _ in held], dtype=np.uint64), np.ascontiguousarray(rows.T),
                 np.array([weight for _, weight in held], dtype=np.float64))
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query`` (repeated terms count again, as in rank_bm25)."""
-        keys, weights = self._weights(query)
+        _, rows, weights = self._weights(query)
         scores, seen, blocks = kernel.buffers(self.size)
-        self._accumulate(keys, weights, scores, seen, blocks)
+        self._accumulate(rows, weights, scores, seen, blocks)
         return scores
 
     def top(self, query: Sequence[str], k: int, exclude: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -298,25 +303,25 @@ class BM25Index:
         costs a pass per question). Every document holding a question term is a candidate, whatever
         its score: in a corpus of one or two documents rank_bm25's idf is negative for every term.
         """
-        keys, weights = self._weights(query)
-        if not len(keys):
+        _, rows, weights = self._weights(query)
+        if not len(weights):
             return []
         scores, seen, blocks = self._buffers()
         excluded = _NONE if exclude is None else exclude.astype(np.int64, copy=False)
         # Every weight above zero: a score above zero tells the documents holding a term (see kernel).
         marks = seen if (weights <= 0).any() else kernel.UNMARKED
         with _SCORING:
-            ranked = self._ranked(keys, weights, (scores, marks, blocks), excluded, k)
+            ranked = self._ranked(rows, weights, (scores, marks, blocks), excluded, k)
         blocks[:] = False  # the block marks: small, and cleared only once both halves are done
         self._free.put((scores, seen, blocks))  # wiped; buffers an exception left dirty are never put back
         return ranked
 
-    def _accumulate(self, keys: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,
+    def _accumulate(self, rows: np.ndarray, weights: np.ndarray, scores: np.ndarray, seen: np.ndarray,
                     blocks: np.ndarray) -> None:
         """Score every segment into ``scores``, marking documents in ``seen`` and ``blocks``."""
-        self._score(self._pieces(0, self.size), keys, weights, scores, seen, blocks)
+        self._score(self._pieces(0, self.size), rows, weights, scores, seen, blocks)
 
-    def _ranked(self, keys: np.ndarray, weights: np.ndarray, buffers: tuple[np.ndarray, np.ndarray, np.ndarray],
+    def _ranked(self, rows: np.ndarray, weights: np.ndarray, buffers: tuple[np.ndarray, np.ndarray, np.ndarray],
                 excluded: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The top ``k``, scored and selected by the kernel.
 
@@ -327,30 +332,30 @@ class BM25Index:
         # Only onto an idle core: while other questions are being scored, both cores are busy
         # already, and halves would only queue behind them (measured: fewer messages/s at 1M).
         if self.size < SPLIT_FROM or _SCORING.others():
-            self._score(self._pieces(0, self.size), keys, weights, *buffers)
+            self._score(self._pieces(0, self.size), rows, weights, *buffers)
             return _pairs(kernel.select(*buffers, excluded, k, 0, self.size))
         middle = self.size // 2
 
         def later() -> tuple[np.ndarray, np.ndarray]:
-            self._score(self._pieces(middle, self.size), keys, weights, *buffers)
+            self._score(self._pieces(middle, self.size), rows, weights, *buffers)
             return kernel.select(*buffers, excluded, k, middle, self.size)
 
         second = _helper().submit(later)
-        self._score(self._pieces(0, middle), keys, weights, *buffers)
+        self._score(self._pieces(0, middle), rows, weights, *buffers)
         first = _pairs(kernel.select(*buffers, excluded, k, 0, middle))
         return sorted(first + _pairs(second.result()), key=lambda pair: (-pair[1], pair[0]))[:k]
 
-    def _pieces(self, low: int, high: int) -> list[tuple[Segment, int, int, int]]:
-        """The segments holding documents ``low`` to ``high`` (excluded): each with its first
-        document and the range of its own documents that falls there."""
-        return [(segment, start, max(low - start, 0), min(high - start, segment.size))
-                for segment, start in zip(self.segments, self.starts[:-1].tolist(), strict=False)
+    def _pieces(self, low: int, high: int) -> list[tuple[int, Segment, int, int, int]]:
+        """The segments holding documents ``low`` to ``high`` (excluded): each with its place in
+        the list, its first document and the range of its own documents that falls there."""
+        return [(place, segment, start, max(low - start, 0), min(high - start, segment.size))
+                for place, (segment, start) in enumerate(zip(self.segments, self.starts[:-1].tolist(), strict=False))
                 if start < high and start + segment.size > low]
 
-    def _score(self, pieces: list[tuple[Segment, int, int, int]], keys: np.ndarray, weights: np.ndarray,
+    def _score(self, pieces: list[tuple[int, Segment, int, int, int]], rows: np.ndarray, weights: np.ndarray,
                scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
-        for segment, start, low, high in pieces:
-            kernel.accumulate(segment.keys, segment.indptr, segment.docs, segment.tf, keys, weights, self.lengths,
+        for place, segment, start, low, high in pieces:
+            kernel.accumulate(rows[place], segment.indptr, segment.docs, segment.tf, weights, self.lengths,
                               self.norm_base, self.norm_slope, self.k1 + 1, start, low, high, scores, seen, blocks)
 
     def _buffers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

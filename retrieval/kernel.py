@@ -17,16 +17,16 @@ not during it.
 
 >>> import numpy as np
 >>> scores, seen, blocks = buffers(3)
->>> keys, indptr = np.array([5, 9], dtype=np.uint64), np.array([0, 2, 3])
+>>> indptr = np.array([0, 2, 3])  # two terms: rows 0 and 1
 >>> docs, tf = np.array([0, 2, 1], dtype=np.int32), np.array([1, 2, 1], dtype=np.uint16)
 >>> lengths = np.array([2, 2, 2], dtype=np.uint16)  # with base 0 and slope 0.5: a norm of 1
->>> accumulate(keys, indptr, docs, tf, np.array([9], dtype=np.uint64), np.array([2.0]), lengths, 0.0, 0.5, 2.0,
-...            0, 0, 3, scores, seen, blocks)
+>>> accumulate(np.array([1]), indptr, docs, tf, np.array([2.0]), lengths, 0.0, 0.5, 2.0, 0, 0, 3, scores, seen,
+...            blocks)
 >>> found, values = select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)
 >>> found.tolist(), values.tolist()
 ([1], [2.0])
->>> accumulate(keys, indptr, docs, tf, np.array([5], dtype=np.uint64), np.array([1.0]), lengths, 0.0, 0.5, 2.0,
-...            0, 0, 3, scores, UNMARKED, blocks)
+>>> accumulate(np.array([0, -1]), indptr, docs, tf, np.array([1.0, 5.0]), lengths, 0.0, 0.5, 2.0, 0, 0, 3, scores,
+...            UNMARKED, blocks)
 >>> [values.tolist() for values in select(scores, UNMARKED, blocks, np.zeros(0, dtype=np.int64), 5, 0, 3)]
 [[2, 0], [1.3333333333333333, 1.0]]
 """
@@ -40,20 +40,20 @@ BLOCK_SHIFT = 10  # documents per block of ``blocks``: 1,024
 UNMARKED = np.zeros(0, dtype=np.bool_)  # the ``seen`` of a question whose terms all weigh above zero
 
 @njit(nogil=True, cache=True)
-def accumulate(keys: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, query: np.ndarray,
-               weights: np.ndarray, lengths: np.ndarray, base: float, slope: float, k1_plus_1: float, offset: int,
-               low: int, high: int, scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
+def accumulate(rows: np.ndarray, indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, weights: np.ndarray,
+               lengths: np.ndarray, base: float, slope: float, k1_plus_1: float, offset: int, low: int, high: int,
+               scores: np.ndarray, seen: np.ndarray, blocks: np.ndarray) -> None:
     """Add the contribution of one segment's documents ``low`` to ``high`` (excluded) for the
-    question's term keys (``query``, with their ``weights``) into ``scores``, whose document
-    ``offset + d`` is the segment's document d; mark each document's block of ``2**BLOCK_SHIFT``
-    documents in ``blocks``, and the document in ``seen`` unless it is empty.
+    question's terms (their ``rows`` in the segment, -1 where it lacks one, and their ``weights``)
+    into ``scores``, whose document ``offset + d`` is the segment's document d; mark each document's
+    block of ``2**BLOCK_SHIFT`` documents in ``blocks``, and the document in ``seen`` unless it is empty.
 
     The marks are written unconditionally: a branch on "first time?" per posting cost as much as
     the arithmetic itself."""
     marking = seen.shape[0] > 0
-    for j in range(query.shape[0]):
-        row = _first_from(keys, 0, keys.shape[0], query[j])
-        if row == keys.shape[0] or keys[row] != query[j]:
+    for j in range(rows.shape[0]):
+        row = rows[j]
+        if row < 0:
             continue
         weight = weights[j] * k1_plus_1
         first, last = indptr[row], indptr[row + 1]
@@ -133,12 +133,11 @@ def warm_up() -> None:
     read-only arrays with uint16 tf, and uint16 lengths. (A tf or length of uint32, for a term
     repeated 65,536 times in one document or a document that long, compiles on first use.)"""
     scores, seen, blocks = buffers(2)  # ``seen`` is of UNMARKED's type: one compiled variant serves both
-    segment = [np.array([1], dtype=np.uint64), np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32),
-               np.array([1], dtype=np.uint16)]
+    segment = [np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32), np.array([1], dtype=np.uint16)]
     for array in segment:
         array.flags.writeable = False
-    accumulate(*segment, np.array([1], dtype=np.uint64), np.array([1.0]), np.ones(2, dtype=np.uint16), 0.5, 0.5, 2.0,
-               0, 0, 1, scores, seen, blocks)
+    accumulate(np.zeros(1, dtype=np.int64), *segment, np.array([1.0]), np.ones(2, dtype=np.uint16), 0.5, 0.5, 2.0, 0,
+               0, 1, scores, seen, blocks)
     select(scores, seen, blocks, np.zeros(0, dtype=np.int64), 1, 0, 2)
 
 

@@ -15,7 +15,7 @@ from retrieval.indexing import BM25Index, lookup
 
 def reference_scores(index: BM25Index, query: Sequence[str]) -> np.ndarray:
     """Every document's BM25 score for ``query`` over ``index``'s segments."""
-    keys, weights = index._weights(query)
+    keys, _, weights = index._weights(query)
     scores = np.zeros(index.size)
     for segment, start in zip(index.segments, index.starts[:-1].tolist(), strict=False):
         found, rows = lookup(segment.keys, keys)
@@ -32,7 +32,7 @@ def reference_top(index: BM25Index, query: Sequence[str], k: int, exclude: np.nd
                   ) -> list[tuple[int, float]]:
     """The top ``k`` of ``reference_scores`` among documents holding a question term, ties by document."""
     scores = reference_scores(index, query)
-    keys, _ = index._weights(query)
+    keys, _, _ = index._weights(query)
     holding = np.zeros(index.size, dtype=bool)
     for segment, start in zip(index.segments, index.starts[:-1].tolist(), strict=False):
         found, rows = lookup(segment.keys, keys)

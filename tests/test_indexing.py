@@ -57,7 +57,7 @@ def test_top_k_keeps_documents_holding_a_term_whose_weight_is_zero_or_below():
     documents = [["平湖", "新闻"], ["平湖", "天气", "天气"]]
     index, reference = BM25Index(documents), BM25Okapi(documents)
     for query in (["平湖"], ["新闻"], ["平湖", "新闻"], ["天气", "新闻"], ["平湖", "平湖", "天气"]):
-        weights = index._weights(query)[1]
+        weights = index._weights(query)[2]
         scores = reference.get_scores(query)
         holding = [d for d, document in enumerate(documents) if set(query) & set(document)]
         expected = sorted(holding, key=lambda d: (-scores[d], d))
