@@ -48,8 +48,9 @@ from .errors import EmptyCorpus
 # Documents per segment built at once: bounds the arrays of one build step (a 1M build peaked at 3.5 GB).
 SEGMENT_SIZE = 1 << 17
 # From this many documents a question's two halves are scored on two threads at once (see _ranked).
-# Below it, handing half to the other thread cost more than it saved: at 100k, 0.63 against 0.56 ms
-# a question alone; 0.89 against 1.09 ms from 131k (the first segment of the 1M benchmark corpus).
+# Below it, handing half to the other thread cost more than it saved: at 100k, ranking took 0.63
+# against 0.56 ms, and a serving process answered at 1.92 against 1.75 ms p50 (medians of six); from
+# 131k (the first segment of the 1M benchmark corpus) halves took 0.89 against 1.09 ms.
 SPLIT_FROM = 1 << 17
 # A new segment is merged into the one before it while that one is at most this many times larger,
 # so a year of daily additions stays a handful of segments (and each merge stays small).
@@ -268,7 +269,7 @@ class BM25Index:
             df = np.where(present, self.df[rows] if len(self.df) else 0, 0)
             idf = self.idf_of(df.astype(np.float64))
             # Where each segment holds it, found once per term rather than by the kernel per question.
-            in_segments = zip(*(np.where(found, at, -1).tolist() for found, at in
+            in_segments = zip(*(np.where(held, at, -1).tolist() for held, at in
                                 (lookup(segment.keys, keys) for segment in self.segments)), strict=True)
             looked_up = {token: Term(*term) for token, *term in
                          zip(missing, keys.tolist(), df.tolist(), idf.tolist(), in_segments, strict=True)}

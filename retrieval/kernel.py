@@ -6,11 +6,10 @@ arrays a question reads at random stay in the caches longer) into a float64 accu
 each document's block of 1,024; the top k are then chosen from the marked blocks only (whose
 documents are wiped on the way) into a list of k kept best first. Once it holds k, a document is
 one comparison with the worst score held (the scan goes up the documents, so an equal score ranks
-below). When every term's weight is positive, a document holds
-a term exactly when its score is above zero; only otherwise (rank_bm25's negative idf, in a corpus
-of one or two documents) are the documents holding one marked in a ``seen`` mask as well. The
-loops release the GIL (``nogil``), so two questions (or two halves of a big index) score on two
-cores at once.
+below). When every term's weight is positive, a document holds a term exactly when its score is
+above zero; only otherwise (rank_bm25's negative idf, in a corpus of one or two documents) are the
+documents holding one marked in a ``seen`` mask as well. The loops release the GIL (``nogil``), so
+two questions (or two halves of a big index) score on two cores at once.
 ``cache=True`` keeps the machine code beside the module; ``warm_up`` compiles it (or loads it from
 that cache) on a tiny input, so a fresh install pays the compilation before its first question,
 not during it.
