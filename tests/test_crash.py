@@ -59,7 +59,11 @@ def test_sigkill_during_ingest_keeps_the_previous_corpus_intact(data_dir, tmp_pa
 
     def restore() -> None:
         """The old corpus again, to aim the next kill at the same run."""
-        db.unlink()
+        # A database is deleted with its write-ahead log and shared memory: left beside a new file of
+        # the same name (the killed process never removed them, and the test's own searcher may still
+        # hold them open), SQLite takes them for the new file's and refuses it ("disk I/O error").
+        for suffix in ("", "-wal", "-shm"):
+            db.with_name(db.name + suffix).unlink(missing_ok=True)
         subprocess.run(newsbot("ingest", str(data_dir / "000_e4a181130212ea15.txt"), "--db", str(db)),
                        check=True, capture_output=True)
 
