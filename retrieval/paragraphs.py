@@ -118,14 +118,14 @@ class StoredParagraphs:
 
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
         """The paragraphs of these documents that the store still holds with the same text."""
-        ids = self.rows.ids
-        stored = self._reading(lambda store: store.paragraphs_by_id([int(ids[doc]) for doc in docs]))
+        ids, checks = self.rows.ids[docs].tolist(), self.rows.checks[docs].tolist()  # not a numpy scalar each
+        stored = self._reading(lambda store: store.paragraphs_by_id(ids))
         found = {}
-        for doc in docs:
-            row = stored.get(int(ids[doc]))
+        for doc, row_id, check in zip(docs, ids, checks, strict=True):
+            row = stored.get(row_id)
             # Between a reload's ingest and the new index serving, a replaced file's paragraphs are
             # gone, or their row id holds another text: such a hit is dropped, never shown wrong.
-            if row is not None and text_check(row[1]) == self.rows.checks[doc]:
+            if row is not None and text_check(row[1]) == check:
                 found[doc] = row[0]
         return found
 
