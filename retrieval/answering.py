@@ -271,7 +271,14 @@ class Reading:
 
     def _names_focus(self, text: str) -> bool:
         # A one-character event (签, 建) is named inside its compounds: 签订, 始建.
-        return any(form in text if len(form) == 1 else _presence(form, text) >= 0.5 for form in self.question.focus)
+        characters, words = self._focus
+        return any(form in text for form in characters) or any(word.held_in(text) >= 0.5 for word in words)
+
+    @cached_property
+    def _focus(self) -> tuple[tuple[str, ...], tuple[_Word, ...]]:
+        focus = self.question.focus
+        return (tuple(form for form in focus if len(form) == 1),
+                tuple(_Word.of((form,)) for form in focus if len(form) > 1))
 
 
 def word_weights(question: Question, idf: Mapping[str, float]) -> list[float]:
@@ -362,11 +369,13 @@ def _newest_first(day: str | None) -> str:
 @dataclass(frozen=True)
 class _Word:
     """A question word's forms, sorted for ``held_in`` once per question rather than per text read
-    (a question reads some forty texts)."""
+    (a question reads some forty texts). A form is held wholly where it is in the text, a
+    one-character form only standing alone (办 is not in 举办); a compound jieba kept whole
+    (今天天气) or guessed (装平层) in the share of its bigrams that are."""
 
-    whole: tuple[str, ...]  # of two characters or more: held when in the text
-    single: tuple[str, ...]  # of one character: held where it stands alone
-    bigrams: tuple[tuple[str, ...], ...]  # of compounds jieba kept whole or guessed: held in part
+    whole: tuple[str, ...]  # of two characters or more
+    single: tuple[str, ...]  # of one character
+    bigrams: tuple[tuple[str, ...], ...]  # of the compounds
 
     @classmethod
     def of(cls, forms: Sequence[str]) -> _Word:
@@ -375,7 +384,7 @@ class _Word:
                    tuple(tuple(form[i:i + 2] for i in range(len(form) - 1)) for form in compounds))
 
     def held_in(self, text: str) -> float:
-        """The most of the word that ``text`` holds in any of its forms (``_presence`` of each)."""
+        """The most of the word that ``text`` holds in any of its forms (1: wholly)."""
         for form in self.whole:
             if form in text:  # the common case, and nothing holds more
                 return 1.0
@@ -386,16 +395,3 @@ class _Word:
         for bigrams in self.bigrams:
             most = max(most, sum(bigram in text for bigram in bigrams) / len(bigrams))
         return most
-
-
-def _presence(word: str, text: str) -> float:
-    """1 if ``word`` is in ``text`` (a one-character word only standing alone: 办 is not in 举办);
-    for a compound jieba kept whole (今天天气) or guessed (装平层), the share of its bigrams that are."""
-    if len(word) == 1:
-        return 1.0 if tokenizing.stands_alone(word, text) else 0.0
-    if word in text:
-        return 1.0
-    if len(word) < 3 or (len(word) == 3 and tokenizing.in_dictionary(word)):
-        return 0.0
-    bigrams = [word[i:i + 2] for i in range(len(word) - 1)]
-    return sum(b in text for b in bigrams) / len(bigrams)
