@@ -87,8 +87,11 @@ def answer(searcher: Searcher, question: Question | str, passages: int = PASSAGE
     if not question.words:
         return Answer(question.text, Status.EMPTY)
     reading = Reading.of(searcher, question)
-    hits = tuple(reading.judge(hit) for hit in searcher.search(question, k=pool))
-    on_topic = [hit for hit in hits if hit.coverage >= coverage and (hit.anchored or hit.coverage >= STRONG_COVERAGE)]
+    # Only a hit on the topic can be shown: the others (half of them, as often as not) are assessed
+    # but not read for a sentence.
+    hits = tuple(reading.judge(hit) if _on_topic(hit, coverage) else hit
+                 for hit in map(reading.assess, searcher.search(question, k=pool)))
+    on_topic = [hit for hit in hits if _on_topic(hit, coverage)]
     if not on_topic:
         return Answer(question.text, Status.NONE, hits=hits, today=question.today)
     articles = reading.articles(searcher, on_topic)
@@ -139,22 +142,27 @@ class Reading:
         """The question's words of two characters or more, in every form: what a passage can show."""
         return tuple(dict.fromkeys(form for forms in self.question.words for form in forms if len(form) > 1))
 
+    def assess(self, hit: Hit) -> Hit:
+        """The hit with its coverage and whether it holds the anchor: what tells whether it is on the
+        question's topic (``judge`` reads the rest)."""
+        coverage, anchored = self._standing(_titled(hit.paragraph))
+        return Hit(hit.paragraph, hit.score, coverage=coverage, anchored=anchored)
+
     def judge(self, hit: Hit) -> Hit:
-        """The hit with its coverage, its best sentence, the question terms it holds and whether it
-        holds the anchor, an answer of the asked kind and the question's days.
+        """The hit assessed, with its best sentence, the question terms it holds and whether it holds
+        an answer of the asked kind and the question's days.
 
         Plain substring checks on normalised text, weighted by idf: no tokenizing beyond the question's.
         """
-        question, paragraph = self.question, hit.paragraph
+        paragraph = hit.paragraph
         body = _plain_of(paragraph)
         titled = _titled(paragraph)
-        present = self._present(titled)
-        coverage = self._share(present)
+        coverage, anchored = self._standing(titled)
         terms = tuple(form for form in self.terms if form in body)
         sentence, plain, typed = self._best_sentence(paragraph)
         return Hit(paragraph, hit.score, sentence=sentence.strip(), sentence_plain=plain.strip(), terms=terms,
-                   coverage=coverage, anchored=self.anchor is None or present[self.anchor] >= 0.5, typed=typed,
-                   dated=evidence.date_agrees(question.dates, paragraph, titled))
+                   coverage=coverage, anchored=anchored, typed=typed,
+                   dated=evidence.date_agrees(self.question.dates, paragraph, titled))
 
     def articles(self, searcher: Searcher, hits: Sequence[Hit]) -> dict[str, list[Hit]]:
         """Every paragraph that holds a question word of each article of ``hits``, judged, in rank
@@ -240,6 +248,11 @@ class Reading:
     def _words(self) -> tuple[_Word, ...]:
         return tuple(map(_Word.of, self.question.words))
 
+    def _standing(self, titled: str) -> tuple[float, bool]:
+        """The coverage of a paragraph with its titles (``titled``), and whether it holds the anchor."""
+        present = self._present(titled)
+        return self._share(present), self.anchor is None or present[self.anchor] >= 0.5
+
     def _covered(self, text: str) -> float:
         return sum(w * p for w, p in zip(self.weights, self._present(text), strict=True))
 
@@ -279,6 +292,11 @@ class Reading:
         focus = self.question.focus
         return (tuple(form for form in focus if len(form) == 1),
                 tuple(_Word.of((form,)) for form in focus if len(form) > 1))
+
+
+def _on_topic(hit: Hit, coverage: float) -> bool:
+    """Whether an assessed hit is on the question's topic (the module's docstring, 1.)."""
+    return hit.coverage >= coverage and (hit.anchored or hit.coverage >= STRONG_COVERAGE)
 
 
 def word_weights(question: Question, idf: Mapping[str, float]) -> list[float]:

@@ -149,7 +149,8 @@ class Edition:
 class Answer:
     """What a message gets: up to three passages from different articles, or a status without any.
 
-    ``hits`` are the ranked paragraph hits the passages were chosen from; ``more`` the passages
+    ``hits`` are the ranked paragraph hits the passages were chosen from (those off the question's
+    topic only assessed: their coverage and anchor, no sentence); ``more`` the passages
     beyond the first ones; ``today`` the day (ISO) the question's relative dates counted from, to
     say when a passage is old; ``byline`` whether the question asked who wrote the article.
     """

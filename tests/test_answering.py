@@ -64,6 +64,16 @@ def test_passage_carries_its_best_sentence_and_the_question_terms_it_holds(searc
     assert 0.7 < top.coverage < 1.0  # 签 counts only standing alone, and the paper prints 签订
 
 
+def test_only_hits_on_the_topic_are_read_for_a_sentence(searcher):
+    hits = answer(searcher, "平湖经开区和谁签了战略合作协议?").hits
+    on_topic = [hit for hit in hits if hit.coverage >= 0.3 and hit.anchored]
+    assert [hit.paragraph.headline[:6] for hit in on_topic] == ["地企携手聚力"] * 3
+    assert all(hit.sentence and hit.terms for hit in on_topic)
+    # The rest (职教出海, 市委常委会…) are assessed, not judged: coverage and anchor only.
+    assert len(hits) == 12 and all(not hit.sentence and not hit.terms for hit in hits if hit not in on_topic)
+    assert [round(hit.coverage, 2) for hit in hits[3:6]] == [0.14, 0.19, 0.08]
+
+
 def test_weather_questions_answer_from_the_weather_item(searcher):
     for question in ("明天天气怎么样", "今天最高气温多少度", "明天早晨最低气温"):
         assert answer(searcher, question).passages[0].paragraph.kind == "weather", question
