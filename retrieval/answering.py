@@ -168,17 +168,17 @@ class Reading:
         """Every paragraph that holds a question word of each article of ``hits``, judged, in rank
         order of the articles (the ranked hits themselves when the store no longer has the article)."""
         order = list(dict.fromkeys(hit.paragraph.article_id for hit in hits))
-        # Only a paragraph holding a question term can be shown: the source returns those alone. Past
-        # the first WHOLE_ARTICLES articles (which hold the passages shown first), the ranked hits do.
-        whole = searcher.paragraphs.articles(order[:WHOLE_ARTICLES], self.terms) if self.terms else {}
-        ranked: dict[tuple[str, int], Hit] = {}
-        for hit in hits:
-            ranked.setdefault(_place(hit.paragraph), hit)
+        # Only a paragraph holding a question term can be shown: the source returns those alone, but
+        # for the hits, judged already. Past the first WHOLE_ARTICLES articles (which hold the
+        # passages shown first), the ranked hits do.
+        whole = (searcher.paragraphs.articles(order[:WHOLE_ARTICLES], self.terms, {hit.paragraph.id for hit in hits})
+                 if self.terms else {})
         found = {}
         for article in order:
-            judged = [ranked.get(_place(p)) or self.judge(Hit(p, 0.0)) for p in whole.get(article, ())]
-            found[article] = ([hit for hit in judged if hit.terms]
-                              or [hit for hit in hits if hit.paragraph.article_id == article])
+            ranked = [hit for hit in hits if hit.paragraph.article_id == article]
+            judged = [hit for hit in map(self.judge, (Hit(p, 0.0) for p in whole.get(article, ()))) if hit.terms]
+            held = [hit for hit in ranked if hit.terms] if article in order[:WHOLE_ARTICLES] else []
+            found[article] = sorted(held + judged, key=lambda hit: hit.paragraph.position) or ranked
         return found
 
     def best_paragraph(self, judged: Sequence[Hit]) -> Hit:
@@ -373,10 +373,6 @@ def _plain_of(paragraph: Paragraph) -> str:
 @lru_cache(maxsize=1 << 12)
 def _plain_titles(headline: str, subheadline: str) -> str:
     return tokenizing.normalize(f"{headline} {subheadline}")
-
-
-def _place(paragraph: Paragraph) -> tuple[str, int]:
-    return paragraph.article_id, paragraph.position
 
 
 def _newest_first(day: str | None) -> str:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
 KINDS = ("news", "commentary", "weather", "advert")
+T = TypeVar("T")
+
+
+def assembled(cls: type[T], fields: dict[str, Any]) -> T:
+    """``cls(**fields)`` for a frozen dataclass given every one of its fields, without the generated
+    ``__init__``, which sets each field through ``object.__setattr__``: 0.7 against 2.4 µs for a
+    Paragraph, of which a question reads some twenty from the store. It checks nothing, so it is for
+    a place that names every field (a test reads each field of what it built)."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(fields)
+    return instance
 
 
 class Status(StrEnum):

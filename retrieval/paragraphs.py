@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -36,9 +36,10 @@ class ParagraphSource(Protocol):
 
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]: ...
 
-    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = ()) -> dict[str, tuple[Paragraph, ...]]:
-        """The paragraphs of these articles, in order; with ``terms``, only those whose normalised
-        text holds one of them."""
+    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = (), excluding: Collection[int] = ()
+                 ) -> dict[str, tuple[Paragraph, ...]]:
+        """The paragraphs of these articles, in order, but those whose id is in ``excluding`` (the
+        ones a caller holds already); with ``terms``, only those whose normalised text holds one of them."""
 
     def facts(self) -> CorpusFacts: ...
 
@@ -62,12 +63,12 @@ class MemoryParagraphs:
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
         return {doc: self.items[doc] for doc in docs}
 
-    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = ()) -> dict[str, tuple[Paragraph, ...]]:
+    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = (), excluding: Collection[int] = ()
+                 ) -> dict[str, tuple[Paragraph, ...]]:
         found = {article: self._by_article[article] for article in article_ids if article in self._by_article}
-        if not terms:
-            return found
         return {article: held for article, paragraphs in found.items()
-                if (held := tuple(p for p in paragraphs if any(t in (p.plain or normalize(p.text)) for t in terms)))}
+                if (held := tuple(p for p in paragraphs if p.id not in excluding
+                                  and (not terms or any(t in (p.plain or normalize(p.text)) for t in terms))))}
 
     @cached_property
     def _by_article(self) -> dict[str, tuple[Paragraph, ...]]:
@@ -129,9 +130,10 @@ class StoredParagraphs:
                 found[doc] = row[0]
         return found
 
-    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = ()) -> dict[str, tuple[Paragraph, ...]]:
+    def articles(self, article_ids: Sequence[str], terms: Sequence[str] = (), excluding: Collection[int] = ()
+                 ) -> dict[str, tuple[Paragraph, ...]]:
         """The paragraphs of these articles as the store holds them now (those holding ``terms``)."""
-        return self._reading(lambda store: store.article_paragraphs(list(article_ids), list(terms)))
+        return self._reading(lambda store: store.article_paragraphs(list(article_ids), list(terms), list(excluding)))
 
     def facts(self) -> CorpusFacts:
         return self._reading(lambda store: store.facts(NEWEST))

@@ -38,3 +38,18 @@ def test_memory_paragraphs_list_the_newest_news_first_and_never_adverts():
     facts = source.facts()
     assert facts.latest == (("new", "2025-06-01"), ("old", "2025-01-01")) and facts.articles == 3
     assert source.answerable.tolist() == [True, False, True]
+
+
+def test_an_articles_paragraphs_holding_a_term_come_in_order_but_those_already_held(library):
+    """The store and memory agree: an answer asks for the paragraphs of its top articles holding a
+    question term, less the hits it holds (judged already)."""
+    _, stored = library.refresh()
+    memory = MemoryParagraphs(library.in_memory()[0])
+    article = "000_e4a181130212ea15.txt#1"
+    for source in (stored.paragraphs, memory):
+        holding = source.articles([article, "no such article"], ["战略"])  # 1: 金融是…; 2: 资本赋能…协议
+        assert list(holding) == [article] and [p.position for p in holding[article]] == [0, 1]
+        first = holding[article][0].id
+        assert [p.position for p in source.articles([article], ["战略", "协议"], {first})[article]] == [1, 2]
+        assert source.articles([article], ["战略"], {p.id for p in holding[article]}) == {}
+        assert [p.position for p in source.articles([article], (), {first})[article]] == [1, 2]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import asdict
 
 import pytest
 
 from retrieval import store as store_module
 from retrieval.errors import StoreError
 from retrieval.ingesting import ingest
+from retrieval.models import Paragraph
 from retrieval.store import Store
 from retrieval.tokenizing import normalize
 
@@ -90,3 +92,20 @@ def test_a_database_from_before_paragraphs_kept_their_normalised_text_gains_it_o
     assert sorted(found) == sorted(ids) and all(paragraph.plain == normalize(paragraph.text)
                                                 for paragraph, _ in found.values())
     assert "tokens_plain" not in indexes and unplain == 0
+
+
+def test_paragraphs_read_from_the_store_hold_every_field_as_the_constructor_sets_it(data_dir, db_path):
+    """The store builds paragraphs without their ``__init__`` (models.assembled): each field is there."""
+    ingest([data_dir], db_path)
+    with Store(db_path) as store:
+        ids = [row[0] for row in store.db.execute("SELECT id FROM paragraphs ORDER BY id LIMIT 40")]
+        by_id = [paragraph for paragraph, _ in store.paragraphs_by_id(ids).values()]
+        articles = sorted({paragraph.article_id for paragraph in by_id})
+        of_articles = [p for ps in store.article_paragraphs(articles).values() for p in ps]
+    for paragraph in by_id + of_articles:
+        fields = asdict(paragraph)
+        assert paragraph == Paragraph(**fields) and paragraph.plain == fields["plain"] != ""
+        assert hash(paragraph) == hash(Paragraph(**fields)) and repr(paragraph) == repr(Paragraph(**fields))
+    assert len(by_id) == len(ids) == 32 and {p.id for p in by_id} == {p.id for p in of_articles}
+    weather = next(p for p in of_articles if p.kind == "weather")
+    assert (weather.headline, weather.subheadline, weather.page, weather.byline) == ("天气预报", "", "6", "")
