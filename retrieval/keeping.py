@@ -3,6 +3,7 @@
 Layout, beside ``news.db``::
 
     news.db.index/<state>/           manifest.json, vocabulary_keys.npy, df.npy, ids.npy, checks.npy, answerable.npy
+    news.db.index/<state>/fields/    manifest.json, strings.npy, spans.npy, … (retrieval.fields: what answers show)
     news.db.index/segments/<name>/   segment.json, keys.npy, indptr.npy, docs.npy, tf.npy, lengths.npy
 
 States share their segments: the state written after a day was added writes only the new segments.
@@ -32,10 +33,12 @@ from typing import Any
 import numpy as np
 
 from . import tokenizing
+from .fields import Fields
 from .indexing import HEAD_WEIGHT, BM25Index, Rows, Segment
 
 FORMAT = 8  # of kept index folders: 8 drops the tf groups the compiled kernel does not need
 CHUNK = 1 << 24  # bytes read at a time when checking a file
+FIELDS = "fields"  # the folder of a state's kept fields
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,38 @@ def keep(index: BM25Index, rows: Rows, folder: Path) -> BM25Index:
     except OSError as error:
         log.warning("could not keep the index in %s: %s", folder, error)
         return index
+
+
+def read_fields(folder: Path, documents: int) -> Fields | None:
+    """The fields of the ``documents`` of the state kept in ``folder``, checked whole; None when there
+    are none, or when they are damaged (then they are dropped, and the caller builds them again)."""
+    path = folder / FIELDS
+    if not path.is_dir():
+        return None
+    try:
+        arrays, checks = _arrays(path, _manifest(path / "manifest.json"))
+        _run(checks)
+        fields = Fields(**arrays)
+        if len(fields) != documents:
+            raise DamagedIndex(f"fields of {len(fields)} documents for an index of {documents}")
+        return fields
+    except Exception as error:  # noqa: BLE001 - as in read(): a damaged cache is rebuilt
+        log.warning("kept fields %s are damaged (%s: %s); dropping them and rebuilding from the store",
+                    folder.name, type(error).__name__, error)
+        shutil.rmtree(path, ignore_errors=True)
+        return None
+
+
+def keep_fields(fields: Fields, folder: Path) -> None:
+    """Keep ``fields`` in the state's ``folder`` (kept already) for the next start; a folder that
+    cannot be written costs that start a rebuild of them, nothing more."""
+    partial = folder / f".{FIELDS}.partial"
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        _save(partial, "manifest.json", {array: getattr(fields, array) for array in Fields.ARRAYS}, {})
+        os.replace(partial, folder / FIELDS)
+    except OSError as error:
+        log.warning("could not keep the fields in %s: %s", folder, error)
 
 
 def _key(state: str, k1: float, b: float) -> str:

@@ -13,17 +13,23 @@ the kept index here, behind the same ``open`` and ``refresh``.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import keeping, tokenizing
-from .errors import EmptyCorpus
+from .errors import EmptyCorpus, StoreError
+from .fields import Fields, FieldsMismatch
 from .indexing import Rows, build, document, extend
 from .ingesting import IngestReport, ingest, tokenize_missing
 from .models import Paragraph
 from .paragraphs import StoredParagraphs
 from .searching import K1, B, Searcher
 from .store import Store
+
+log = logging.getLogger(__name__)
 
 
 class Library:
@@ -36,6 +42,7 @@ class Library:
 
     def __init__(self, data_dir: str | Path, db_path: str | Path, k1: float = K1, b: float = B) -> None:
         self.data_dir, self.db_path, self.k1, self.b = Path(data_dir), Path(db_path), k1, b
+        self.fielding: threading.Thread | None = None  # building the fields of the last extended searcher
 
     def open(self, progress: Callable[[int, int], None] | None = None) -> tuple[IngestReport | None, Searcher]:
         """A searcher over the store; an empty (or missing) store is filled from the data dir first,
@@ -89,7 +96,10 @@ class Library:
                         raise EmptyCorpus("the corpus has no paragraphs; ingest some pages first")
                     index, rows = build(store.index_rows(version), self.k1, self.b)
                 index = keeping.keep(index, rows, self._folder(state))
-        return Searcher(index, StoredParagraphs(self.db_path, rows), state=state)
+            fields = keeping.read_fields(self._folder(state), len(rows))
+            if fields is None:
+                fields = self._fields(store, rows, state)
+        return Searcher(index, StoredParagraphs(self.db_path, rows, state, fields), state=state)
 
     def in_memory(self) -> tuple[list[Paragraph], list[list[str]]]:
         """Every paragraph and its index tokens, in index order, in memory (tests and evaluations)."""
@@ -112,7 +122,36 @@ class Library:
             added = [row for path in source_paths for row in store.index_rows(version, source_path=path)]
         index, rows = extend(serving.index, rows, added)
         index = keeping.keep(index, rows, self._folder(state))
-        return Searcher(index, StoredParagraphs(self.db_path, rows), state=state)
+        paragraphs = StoredParagraphs(self.db_path, rows, state)
+        # Reading every paragraph again takes seconds at a million: the new searcher serves at once,
+        # from the store, and from its fields once a thread has built them.
+        self.fielding = threading.Thread(target=self._add_fields, args=(paragraphs,), name="fields", daemon=True)
+        self.fielding.start()
+        return Searcher(index, paragraphs, state=state)
+
+    def _add_fields(self, paragraphs: StoredParagraphs) -> None:
+        """Build and keep the fields of an extended searcher's state, and hand them to its paragraphs."""
+        try:
+            if not self.db_path.exists():  # removed meanwhile: Store() would make an empty one
+                return
+            with Store(self.db_path) as store:
+                paragraphs.fields = self._fields(store, paragraphs.rows, paragraphs.state)
+        except (StoreError, sqlite3.Error, OSError) as error:  # the store still serves every question
+            log.warning("the fields of state %s were not built: %s", paragraphs.state, error)
+
+    def _fields(self, store: Store, rows: Rows, state: str) -> Fields | None:
+        """The fields of the documents ``rows`` of ``state``, built from the store and kept; None if
+        the store has moved on from that state (its searcher is about to be replaced)."""
+        with store.snapshot():
+            if store.state() != state:
+                return None
+            try:
+                fields = Fields.build(rows.ids, store.paragraph_rows(), store.article_rows())
+            except FieldsMismatch as error:
+                log.warning("the fields of state %s were not built: %s", state, error)
+                return None
+        keeping.keep_fields(fields, self._folder(state))
+        return fields
 
     def _folder(self, state: str) -> Path:
         return keeping.folder_for(self.db_path, state, self.k1, self.b)

@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from .errors import StoreError
+from .fields import Fields
 from .indexing import Rows, text_check
 from .models import CorpusFacts, Headline, Paragraph
 from .store import Store
@@ -102,24 +103,33 @@ class MemoryParagraphs:
 
 
 class StoredParagraphs:
-    """The paragraphs of an index's rows, read from the store only when a question needs them.
+    """The paragraphs of an index's rows, read when a question needs them: from the kept ``fields``
+    of the store's ``state`` while the store is in that state, else from the store itself.
 
     A million paragraphs' text stays on disk; per document only its Rows entry is held.
     """
 
-    def __init__(self, db_path: str | Path, rows: Rows) -> None:
-        self.db_path, self.rows = str(db_path), rows
+    def __init__(self, db_path: str | Path, rows: Rows, state: str = "", fields: Fields | None = None) -> None:
+        if fields is not None and len(fields) != len(rows):
+            raise ValueError(f"fields of {len(fields)} documents for {len(rows)} rows")
+        self.db_path, self.rows, self.state = str(db_path), rows, state
         self.answerable = rows.answerable
+        self.fields = fields  # set later by a thread that builds them (Library) while the store serves
         self._store: Store | None = None
         self._lock = threading.Lock()
         self._days: list[str] | None = None
+        self._version: int | None = None  # the store's data_version when it was last found in ``state``
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def fetch(self, docs: Sequence[int]) -> dict[int, Paragraph]:
         """The paragraphs of these documents that the store still holds with the same text."""
-        ids, checks = self.rows.ids[docs].tolist(), self.rows.checks[docs].tolist()  # not a numpy scalar each
+        ids = self.rows.ids[docs].tolist()  # not a numpy scalar each
+        fields = self.fields
+        if fields is not None and self._unchanged():
+            return {doc: fields.paragraph(doc, row_id) for doc, row_id in zip(docs, ids, strict=True)}
+        checks = self.rows.checks[docs].tolist()
         stored = self._reading(lambda store: store.paragraphs_by_id(ids))
         found = {}
         for doc, row_id, check in zip(docs, ids, checks, strict=True):
@@ -133,7 +143,20 @@ class StoredParagraphs:
     def articles(self, article_ids: Sequence[str], terms: Sequence[str] = (), excluding: Collection[int] = ()
                  ) -> dict[str, tuple[Paragraph, ...]]:
         """The paragraphs of these articles as the store holds them now (those holding ``terms``)."""
-        return self._reading(lambda store: store.article_paragraphs(list(article_ids), list(terms), list(excluding)))
+        fields = self.fields
+        if fields is None or not self._unchanged():
+            return self._reading(
+                lambda store: store.article_paragraphs(list(article_ids), list(terms), list(excluding)))
+        found = {}
+        for article_id, docs in fields.article_docs_of(article_ids).items():
+            kept = [(doc, row_id) for doc, row_id in zip(docs, self.rows.ids[docs].tolist(), strict=True)
+                    if row_id not in excluding]
+            held = fields.holding([doc for doc, _ in kept], terms) if terms else [True] * len(kept)
+            paragraphs = tuple(fields.paragraph(doc, row_id) for (doc, row_id), holds in zip(kept, held, strict=True)
+                               if holds)
+            if paragraphs:
+                found[article_id] = paragraphs
+        return found
 
     def facts(self) -> CorpusFacts:
         return self._reading(lambda store: store.facts(NEWEST))
@@ -149,6 +172,17 @@ class StoredParagraphs:
 
     def headlines(self, day: str | None) -> list[Headline]:
         return self._reading(lambda store: store.headlines(day))
+
+    def _unchanged(self) -> bool:
+        """Whether the store still holds ``state``: one PRAGMA a question, and the state read again
+        only after another connection committed (SQLite's data_version moved)."""
+        def check(store: Store) -> bool:
+            version = store.data_version()
+            if version != self._version:
+                self._version = version if store.state() == self.state else None
+            return self._version is not None
+
+        return self._reading(check)
 
     def _reading(self, read: Callable[[Store], T]) -> T:
         """``read`` on the one shared connection, which the searching threads use in turn."""

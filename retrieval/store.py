@@ -322,6 +322,11 @@ class Store:
         database beside an old index is a new state too."""
         return f"{self.get_meta('store_id')}.{self.get_meta('generation') or 0}"
 
+    def data_version(self) -> int:
+        """A number that moves whenever another connection commits (SQLite's data_version): the cheap
+        test of whether ``state`` may have moved since it was last read on this connection."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
     def _changed(self) -> None:
         """Count one change of the stored corpus (inside the writer's transaction)."""
         self.db.execute("INSERT INTO meta (key, value) VALUES ('generation', '1') "
@@ -340,6 +345,16 @@ class Store:
             return self.db.execute(_INDEX_ROWS + _PARAGRAPH_ORDER, {"v": version})
         return self.db.execute(_INDEX_ROWS + " WHERE a.source_path = :path" + _PARAGRAPH_ORDER,
                                {"v": version, "path": source_path})
+
+    def article_rows(self) -> Iterator[tuple[Any, ...]]:
+        """(id, headline, subheadline, kind, date, page, section, source, byline) of every article."""
+        return self.db.execute("SELECT id, headline, subheadline, kind, date, page, section, source, byline "
+                               "FROM articles")
+
+    def paragraph_rows(self) -> Iterator[tuple[Any, ...]]:
+        """(id, article id, position, text, normalised text or None) of every paragraph, by id: in
+        the table's own order, so reading a million sorts nothing."""
+        return self.db.execute("SELECT id, article_id, position, text, plain FROM paragraphs ORDER BY id")
 
     def paragraphs_by_id(self, ids: list[int]) -> dict[int, tuple[Paragraph, str]]:
         """The paragraphs still stored among ``ids``, each with its text's token key."""

@@ -7,6 +7,7 @@ import pytest
 from retrieval.errors import StoreError
 from retrieval.models import Paragraph
 from retrieval.paragraphs import MemoryParagraphs
+from retrieval.store import Store
 
 
 def test_a_searcher_whose_database_is_gone_says_so_instead_of_finding_nothing(library, db_path):
@@ -24,9 +25,30 @@ def test_a_row_that_now_holds_another_text_is_never_shown(library, db_path):
 
     _, searcher = library.refresh()
     hit, = searcher.search("顾亚萍是谁", 1)
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(db_path) as conn:  # as an ingest changes a paragraph: its generation moves with it
         conn.execute("UPDATE paragraphs SET text = 'x', token_key = ? WHERE id = ?", ["0" * 40, hit.paragraph.id])
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
     assert all(h.paragraph.id != hit.paragraph.id for h in searcher.search("顾亚萍是谁", 5))
+
+
+def test_while_the_store_holds_the_searchers_state_hits_are_read_from_the_kept_fields(library, db_path, monkeypatch):
+    import sqlite3
+
+    _, searcher = library.refresh()
+    from_store = [(h.paragraph, h.score) for h in searcher.search("顾亚萍是谁", 5)]
+    top = searcher.paragraphs.articles([from_store[0][0].article_id], ["顾亚萍"])
+    assert searcher.paragraphs.fields is not None
+    monkeypatch.setattr(Store, "paragraphs_by_id", lambda *a: pytest.fail("read a hit from SQLite"))
+    monkeypatch.setattr(Store, "article_paragraphs", lambda *a: pytest.fail("read an article from SQLite"))
+    assert [(h.paragraph, h.score) for h in searcher.search("顾亚萍是谁", 5)] == from_store
+    assert searcher.paragraphs.articles([from_store[0][0].article_id], ["顾亚萍"]) == top
+    with sqlite3.connect(db_path) as conn:  # another connection commits, but the state stays: still the fields
+        conn.execute("INSERT INTO meta (key, value) VALUES ('other', '1')")
+    assert [(h.paragraph, h.score) for h in searcher.search("顾亚萍是谁", 5)] == from_store
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    with pytest.raises(pytest.fail.Exception, match="read a hit from SQLite"):
+        searcher.search("顾亚萍是谁", 5)
 
 
 def test_memory_paragraphs_list_the_newest_news_first_and_never_adverts():
