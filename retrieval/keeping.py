@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from . import tokenizing
-from .fields import Fields
+from .fields import ARTICLE_FIELDS, Fields
 from .indexing import HEAD_WEIGHT, BM25Index, Rows, Segment
 
 FORMAT = 8  # of kept index folders: 8 drops the tf groups the compiled kernel does not need
@@ -90,7 +90,10 @@ def read_fields(folder: Path, documents: int) -> Fields | None:
     if not path.is_dir():
         return None
     try:
-        arrays, checks = _arrays(path, _manifest(path / "manifest.json"))
+        manifest = _manifest(path / "manifest.json")
+        if manifest.get("article_fields") != list(ARTICLE_FIELDS):
+            raise DamagedIndex(f"kept with the article fields {manifest.get('article_fields')}")
+        arrays, checks = _arrays(path, manifest)
         _run(checks)
         fields = Fields(**arrays)
         if len(fields) != documents:
@@ -109,7 +112,8 @@ def keep_fields(fields: Fields, folder: Path) -> None:
     partial = folder / f".{FIELDS}.partial"
     try:
         shutil.rmtree(partial, ignore_errors=True)
-        _save(partial, "manifest.json", {array: getattr(fields, array) for array in Fields.ARRAYS}, {})
+        _save(partial, "manifest.json", {array: getattr(fields, array) for array in Fields.ARRAYS},
+              {"article_fields": list(ARTICLE_FIELDS)})
         os.replace(partial, folder / FIELDS)
     except OSError as error:
         log.warning("could not keep the fields in %s: %s", folder, error)

@@ -71,6 +71,8 @@ class Paragraph:
     byline: str = ""
     # The text normalised as tokens are (``tokenizing.normalize``), cached by ingest; "" when not known.
     plain: str = field(default="", compare=False, repr=False)
+    # The titles normalised (``tokenizing.normalize_titles``), kept with the stored fields; "" when not known.
+    plain_titles: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def _paragraph(row: tuple[Any, ...]) -> Paragraph:
     return assembled(Paragraph, {"id": row[0], "article_id": row[1], "position": row[2], "text": row[3],
                                  "headline": row[4], "subheadline": row[5] or "", "kind": row[6], "date": row[7],
                                  "page": row[8] or "", "section": row[9] or "", "source": row[10] or "",
-                                 "byline": row[11] or "", "plain": row[12] or ""})
+                                 "byline": row[11] or "", "plain": row[12] or "", "plain_titles": ""})
 
 
 def now() -> str:

@@ -76,6 +76,11 @@ def normalize(text: str) -> str:
     return _simplified().convert(unicodedata.normalize("NFKC", text).lower())
 
 
+def normalize_titles(headline: str, subheadline: str) -> str:
+    """An article's titles, normalised: what a passage's titles hold of a question."""
+    return normalize(f"{headline} {subheadline}")
+
+
 @lru_cache(maxsize=1)
 def _simplified() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from retrieval.fields import Fields, FieldsMismatch
 from retrieval.indexing import Rows
 from retrieval.paragraphs import StoredParagraphs
 from retrieval.store import Store
+from retrieval.tokenizing import normalize_titles
 
 from .conftest import answers
 from .test_library import NEW_PAGE
@@ -29,6 +32,8 @@ def test_fields_give_every_paragraph_and_article_exactly_as_the_store_does(libra
                 asked, terms, excluding)
     assert [fields.paragraph(doc, row_id) for doc, row_id in enumerate(rows.ids.tolist())] == [
         stored[row_id] for row_id in rows.ids.tolist()]
+    assert all(fields.paragraph(doc, 0).plain_titles == normalize_titles(p.headline, p.subheadline) != ""
+               and stored[p.id].plain_titles == "" for doc, p in enumerate(stored[i] for i in rows.ids.tolist()))
     weather = next(p for p in stored.values() if p.kind == "weather")
     assert weather.date is None and weather.subheadline == ""  # an undated article: None, not ""
 
@@ -97,3 +102,13 @@ def test_kept_fields_of_another_size_than_the_index_are_dropped(library, caplog)
     assert "fields of 32 documents for an index of 31" in caplog.text
     assert library.load().paragraphs.fields is not None  # built and kept again
     assert keeping.read_fields(folder, 32) is not None
+
+
+def test_kept_fields_of_another_layout_are_dropped(library, caplog):
+    _, searcher = library.refresh()
+    manifest = library._folder(searcher.state) / keeping.FIELDS / "manifest.json"
+    written = json.loads(manifest.read_text("utf-8"))
+    written["body"]["article_fields"] = written["body"]["article_fields"][:-1]
+    written["crc32"] = zlib.crc32(json.dumps(written["body"], sort_keys=True).encode())
+    manifest.write_text(json.dumps(written), "utf-8")
+    assert keeping.read_fields(manifest.parent.parent, 32) is None and "kept with the article fields" in caplog.text
