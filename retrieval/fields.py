@@ -136,14 +136,19 @@ class Fields:
         return {article_id: values.tolist() for article_id, values in docs.items()}
 
     def holding(self, docs: Sequence[int], terms: Collection[str]) -> list[bool]:
-        """Whether each document's normalised text holds one of ``terms``: on its UTF-8 bytes, where a
-        string is found exactly where its encoding is (no decoding a paragraph to test it)."""
+        """Whether each document's normalised text holds one of ``terms``: searched in its UTF-8
+        bytes, where a string is found exactly where its encoding is (no decoding to test it)."""
         encoded = [term.encode() for term in terms]
         held = []
         for text_start, text_end, start, end in self.spans[docs].tolist():
             plain = self._view[start:end].tobytes() if end > start else normalize(
                 self._string(text_start, text_end)).encode()
-            held.append(any(term in plain for term in encoded))
+            for term in encoded:  # a loop, not any() over a generator: a third of the time
+                if term in plain:
+                    held.append(True)
+                    break
+            else:
+                held.append(False)
         return held
 
     def _string(self, start: int, end: int) -> str:
