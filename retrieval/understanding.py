@@ -251,15 +251,28 @@ def _alias_tokens(form: str) -> list[str]:
     return tokenizing.tokenize(form)
 
 
-@lru_cache(maxsize=1 << 12)  # a pass over the whole alias table per word: a sixth of understanding a question
+@lru_cache(maxsize=1 << 12)  # questions repeat their words
 def _with_aliases(word: str) -> tuple[str, ...]:
     """A word with the other forms of any abbreviation in it (a two-character one only as the whole
-    word: 会议 is 全会, 扩大会议 is not)."""
+    word: 会议 is 全会, 扩大会议 is not), in the alias table's order."""
     bare = word[1:] if len(word) == 3 and word[0] in _LEVELS else word  # 市政协 is 政协
-    forms = [word] + [other for group in alias_groups() for member in group
-                      if member in (word, bare) or (len(member) > 2 and member in word)
-                      for other in group if other != member]
+    # The table's forms that are the word, or three characters or more of it: looked up among the
+    # word's own pieces, not by a pass over the whole table (a third of understanding a new word).
+    pieces = {word, bare} | {word[start:end] for start in range(len(word)) for end in range(start + 3, len(word) + 1)}
+    groups = alias_groups()
+    places = sorted(place for piece in pieces for place in _alias_places().get(piece, ()))
+    forms = [word] + [other for group, member in places for other in groups[group] if other != groups[group][member]]
     return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=1)
+def _alias_places() -> dict[str, list[tuple[int, int]]]:
+    """Where each form stands in the alias table: its group, and its place in the group."""
+    places: dict[str, list[tuple[int, int]]] = {}
+    for at, group in enumerate(alias_groups()):
+        for place, member in enumerate(group):
+            places.setdefault(member, []).append((at, place))
+    return places
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from retrieval import tokenizing
+from retrieval import tokenizing, understanding
 from retrieval.models import Status
 from retrieval.tokenizing import tokenize
 from retrieval.understanding import classify, understand
@@ -140,3 +142,21 @@ def test_the_news_intent_carries_the_day_asked_for_and_topics_stay_searches():
     assert understand("最近有什么新闻", TODAY).dates is None
     assert understand("新仓镇有什么新闻", TODAY).intent is None
     assert understand("今天天气怎么样", TODAY).intent is None
+
+
+def _aliases_by_a_pass_over_the_table(word: str) -> tuple[str, ...]:
+    """The plain definition ``_with_aliases`` answers by lookups: every group holding a form that is
+    the word (or it without its level: 市政协) or, of three characters or more, in it."""
+    bare = word[1:] if len(word) == 3 and word[0] in understanding._LEVELS else word
+    return tuple(dict.fromkeys([word] + [other for group in understanding.alias_groups() for member in group
+                                         if member in (word, bare) or (len(member) > 2 and member in word)
+                                         for other in group if other != member]))
+
+
+_FORMS = sorted({form for group in understanding.alias_groups() for form in group})
+
+
+@given(st.lists(st.sampled_from([*_FORMS, "市", "县", "平湖", "会议", "召开"]), min_size=1, max_size=3))
+def test_a_words_alias_forms_are_those_a_pass_over_the_alias_table_finds(pieces):
+    word = "".join(pieces)
+    assert understanding._with_aliases(word) == _aliases_by_a_pass_over_the_table(word)
