@@ -41,7 +41,8 @@ class Fields:
     spans: np.ndarray  # int64 (documents, 4): start and end of each document's text, then of its plain
     positions: np.ndarray  # int32: each document's place in its article
     articles: np.ndarray  # int32: each document's article (its row of article_spans)
-    article_spans: np.ndarray  # int64 (articles, 2 · len(ARTICLE_FIELDS)): start and end of each field
+    article_spans: np.ndarray  # int64 (articles, 2): start and end of each article's fields, one after another
+    article_lengths: np.ndarray  # int32 (articles, len(ARTICLE_FIELDS)): each field's length in characters
     dated: np.ndarray  # bool: whether the article has a date (an undated one's is None, not "")
     article_keys: np.ndarray  # uint64, sorted: the key (indexing.term_key) of each article's id
     article_rows: np.ndarray  # int32: the article of each sorted key
@@ -50,13 +51,14 @@ class Fields:
     _article: Any = field(default=None, compare=False, repr=False)  # decoded fields, remembered
     _view: Any = field(default=None, compare=False, repr=False)  # memoryview of strings
 
-    ARRAYS = ("strings", "spans", "positions", "articles", "article_spans", "dated", "article_keys", "article_rows",
-              "article_indptr", "article_docs")
+    ARRAYS = ("strings", "spans", "positions", "articles", "article_spans", "article_lengths", "dated", "article_keys",
+              "article_rows", "article_indptr", "article_docs")
 
     def __post_init__(self) -> None:
         documents, articles = len(self.positions), len(self.dated)
         if (self.spans.shape != (documents, 4) or len(self.articles) != documents
-                or self.article_spans.shape != (articles, 2 * len(ARTICLE_FIELDS))
+                or self.article_spans.shape != (articles, 2)
+                or self.article_lengths.shape != (articles, len(ARTICLE_FIELDS))
                 or len(self.article_keys) != articles or len(self.article_rows) != articles
                 or len(self.article_indptr) != articles + 1 or len(self.article_docs) != documents):
             raise ValueError("the parts of the fields disagree on their sizes")
@@ -80,11 +82,12 @@ class Fields:
             return start, len(strings)
 
         numbers: dict[str, int] = {}
-        article_spans, dated = [], []
+        article_spans, article_lengths, dated = [], [], []
         for row in articles:
             numbers[row[0]] = len(numbers)
-            values = (*row, normalize_titles(row[1], row[2] or ""))
-            article_spans.append([at for value in values for at in span(value or "")])
+            values = [value or "" for value in (*row, normalize_titles(row[1], row[2] or ""))]
+            article_spans.append(span("".join(values)))  # decoded at once, cut by the lengths
+            article_lengths.append([len(value) for value in values])
             dated.append(row[4] is not None)
         order = np.argsort(ids, kind="stable")
         by_id, docs = ids[order].tolist(), order.tolist()  # the n-th paragraph by id is document docs[n]
@@ -110,7 +113,8 @@ class Fields:
         sorted_keys = np.argsort(keys)
         return cls(strings=np.frombuffer(strings, dtype=np.uint8), spans=spans, positions=positions,
                    articles=article_of,
-                   article_spans=np.array(article_spans, dtype=np.int64).reshape(len(numbers), 2 * len(ARTICLE_FIELDS)),
+                   article_spans=np.array(article_spans, dtype=np.int64).reshape(len(numbers), 2),
+                   article_lengths=np.array(article_lengths, dtype=np.int32).reshape(len(numbers), len(ARTICLE_FIELDS)),
                    dated=np.array(dated, dtype=bool), article_keys=keys[sorted_keys],
                    article_rows=sorted_keys.astype(np.int32), article_indptr=indptr, article_docs=grouped)
 
@@ -155,8 +159,11 @@ class Fields:
         return str(self._view[start:end], "utf-8")
 
     def _read_article(self, article: int) -> tuple[str | None, ...]:
-        spans = self.article_spans[article].tolist()
-        values: list[str | None] = [self._string(spans[i], spans[i + 1]) for i in range(0, len(spans), 2)]
+        joined, at = self._string(*self.article_spans[article].tolist()), 0
+        values: list[str | None] = []
+        for length in self.article_lengths[article].tolist():
+            values.append(joined[at:at + length])
+            at += length
         if not self.dated[article]:
             values[ARTICLE_FIELDS.index("date")] = None
         return tuple(values)

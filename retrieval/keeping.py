@@ -91,8 +91,8 @@ def read_fields(folder: Path, documents: int) -> Fields | None:
         return None
     try:
         manifest = _manifest(path / "manifest.json")
-        if manifest.get("article_fields") != list(ARTICLE_FIELDS):
-            raise DamagedIndex(f"kept with the article fields {manifest.get('article_fields')}")
+        if manifest.get("layout") != _fields_layout():
+            raise DamagedIndex(f"kept in another layout: {manifest.get('layout')}")
         arrays, checks = _arrays(path, manifest)
         _run(checks)
         fields = Fields(**arrays)
@@ -113,10 +113,16 @@ def keep_fields(fields: Fields, folder: Path) -> None:
     try:
         shutil.rmtree(partial, ignore_errors=True)
         _save(partial, "manifest.json", {array: getattr(fields, array) for array in Fields.ARRAYS},
-              {"article_fields": list(ARTICLE_FIELDS)})
+              {"layout": _fields_layout()})
         os.replace(partial, folder / FIELDS)
     except OSError as error:
         log.warning("could not keep the fields in %s: %s", folder, error)
+
+
+def _fields_layout() -> dict[str, list[str]]:
+    """What kept fields hold, recorded with them: fields kept by a version that held other arrays or
+    article fields are built again."""
+    return {"arrays": list(Fields.ARRAYS), "article_fields": list(ARTICLE_FIELDS)}
 
 
 def _key(state: str, k1: float, b: float) -> str:

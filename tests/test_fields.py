@@ -108,7 +108,7 @@ def test_kept_fields_of_another_layout_are_dropped(library, caplog):
     _, searcher = library.refresh()
     manifest = library._folder(searcher.state) / keeping.FIELDS / "manifest.json"
     written = json.loads(manifest.read_text("utf-8"))
-    written["body"]["article_fields"] = written["body"]["article_fields"][:-1]
+    written["body"]["layout"]["article_fields"] = written["body"]["layout"]["article_fields"][:-1]
     written["crc32"] = zlib.crc32(json.dumps(written["body"], sort_keys=True).encode())
     manifest.write_text(json.dumps(written), "utf-8")
-    assert keeping.read_fields(manifest.parent.parent, 32) is None and "kept with the article fields" in caplog.text
+    assert keeping.read_fields(manifest.parent.parent, 32) is None and "kept in another layout" in caplog.text

@@ -70,8 +70,8 @@ def test_any_damage_to_any_kept_file_is_caught_and_the_next_start_answers_as_a_c
     clean = answers(built)
     folder = db_path.parent / "news.db.index"
     files = sorted(path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
-    # manifest, five state arrays, segment.json, five segment arrays, the fields' manifest and ten arrays
-    assert len(files) == 1 + 5 + 1 + 5 + 1 + 10
+    # manifest, five state arrays, segment.json, five segment arrays, the fields' manifest and eleven arrays
+    assert len(files) == 1 + 5 + 1 + 5 + 1 + 11
     backup = {path: (folder / path).read_bytes() for path in files}
     for path in files:
         for kind, damage in DAMAGE.items():
