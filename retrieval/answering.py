@@ -173,11 +173,11 @@ class Reading:
         # passages shown first), the ranked hits do.
         whole = (searcher.paragraphs.articles(order[:WHOLE_ARTICLES], self.terms, {hit.paragraph.id for hit in hits})
                  if self.terms else {})
-        found = {}
+        found, read_whole = {}, set(order[:WHOLE_ARTICLES]) if self.terms else set()
         for article in order:
             ranked = [hit for hit in hits if hit.paragraph.article_id == article]
             judged = [hit for hit in map(self.judge, (Hit(p, 0.0) for p in whole.get(article, ()))) if hit.terms]
-            held = [hit for hit in ranked if hit.terms] if article in order[:WHOLE_ARTICLES] else []
+            held = [hit for hit in ranked if hit.terms] if article in read_whole else []
             found[article] = sorted(held + judged, key=lambda hit: hit.paragraph.position) or ranked
         return found
 

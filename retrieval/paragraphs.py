@@ -1,4 +1,5 @@
-"""Where a searcher's paragraphs come from: held in memory, or read from the store when a hit needs them.
+"""Where a searcher's paragraphs come from: held in memory, or read when a hit needs them, from the
+kept fields of the store's state (``retrieval.fields``) or from the store itself.
 
 Both answer the same questions: which documents may answer (adverts are indexed, never shown),
 the paragraphs of some documents, every paragraph of some articles (or of the article holding a
