@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import zlib
 
 import numpy as np
 import pytest
 
 from retrieval import keeping
+from retrieval.answering import answer
 from retrieval.fields import Fields, FieldsMismatch
 from retrieval.indexing import Rows
 from retrieval.paragraphs import StoredParagraphs
@@ -57,10 +59,20 @@ def test_a_start_reads_the_kept_fields_and_answers_as_the_store_does(library, db
     assert answers(kept) == clean
 
 
-def test_an_extended_searcher_serves_from_the_store_until_its_fields_are_built(library, data_dir):
+def test_an_extended_searcher_serves_from_the_store_until_its_fields_are_built(library, data_dir, monkeypatch):
     _, first = library.refresh()
     (data_dir / "2025-12-19.txt").write_text(NEW_PAGE, encoding="utf-8")
+    building, build = threading.Event(), Fields.build
+
+    def held_back(*args: object) -> Fields:
+        building.wait(60)
+        return build(*args)
+
+    monkeypatch.setattr(Fields, "build", held_back)
     _, extended = library.refresh(first)
+    assert extended.paragraphs.fields is None  # the thread is still building: the store answers
+    assert answer(extended, "独山港镇口袋公园").passages[0].paragraph.date == "2025-12-19"
+    building.set()
     library.fielding.join(timeout=60)
     fields = extended.paragraphs.fields
     assert fields is not None and len(fields) == 33
