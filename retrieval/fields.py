@@ -1,7 +1,7 @@
 """What an answer shows of each document, kept beside the index: every paragraph's text, normalised
 text and article fields ("stored fields", in Lucene's words). While the store holds the state the
 index was built from, a question's hits and the paragraphs of its top articles are read here, not
-from SQLite: at 100k paragraphs its rows took 0.3–0.4 ms of a 1.7 ms question in one process, and
+from SQLite: at 100k paragraphs its rows took 0.4 ms of a 1.9 ms question in one process, and
 serving processes answer 0.16–0.21 ms sooner (medians of 8 and 12 alternating with the store alone).
 
 Like the index, a cache of the store: built from one state of it, kept in that state's folder

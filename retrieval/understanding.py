@@ -208,7 +208,7 @@ def _aliased(text: str) -> tuple[dict[int, tuple[str, ...]], str]:
     for member in _members():
         at = text.find(member)
         if at >= 0:
-            group = next(group for group in alias_groups() if member in group)
+            group = alias_groups()[_alias_places()[member][0][0]]
             named[at] = (member, *(other for other in group if other != member))
             text = text.replace(member, " " * len(member))
     return named, text
@@ -257,7 +257,7 @@ def _with_aliases(word: str) -> tuple[str, ...]:
     word: 会议 is 全会, 扩大会议 is not), in the alias table's order."""
     bare = word[1:] if len(word) == 3 and word[0] in _LEVELS else word  # 市政协 is 政协
     # The table's forms that are the word, or three characters or more of it: looked up among the
-    # word's own pieces, not by a pass over the whole table (a third of understanding a new word).
+    # word's own pieces, not by a pass over the whole table (2.3 against 5 µs a new word).
     pieces = {word, bare} | {word[start:end] for start in range(len(word)) for end in range(start + 3, len(word) + 1)}
     groups = alias_groups()
     places = sorted(place for piece in pieces for place in _alias_places().get(piece, ()))
